@@ -1,0 +1,5 @@
+import type { BuildOptions } from "esbuild";
+export declare const ROOT_DIR: string;
+export declare const EXECUTOR_DIST_DIR: string;
+export declare const WORKER_BUNDLE: string;
+export declare function workerBuildOptions(options?: { outDir?: string; rootDir?: string }): BuildOptions;

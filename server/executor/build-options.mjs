@@ -1,0 +1,35 @@
+// esbuild options for the executor bundles, shared by scripts/build-executor.mjs (production
+// build into .executor-dist/) and the executor tests (which build the worker into a temp dir).
+// Plain JS so both can import it without a TypeScript loader.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Repository root (this file lives in server/executor/). */
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Output directory of the production build, relative to the repository root. */
+export const EXECUTOR_DIST_DIR = ".executor-dist";
+/** File name of the rule worker bundle; piscina loads it by absolute path (CommonJS, require()). */
+export const WORKER_BUNDLE = "worker.cjs";
+
+/**
+ * esbuild options for the rule worker: server/executor/worker.ts with everything it needs
+ * (ses, lodash, dayjs + plugins, decimal.js, zod) bundled in, so a worker loads one file and
+ * the permission model only has to allow reading the dist directory.
+ * @param {{ outDir?: string, rootDir?: string }} [options]
+ * @returns {import("esbuild").BuildOptions}
+ */
+export function workerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUTOR_DIST_DIR), rootDir = ROOT_DIR } = {}) {
+  return {
+    entryPoints: [path.join(rootDir, "server", "executor", "worker.ts")],
+    outfile: path.join(outDir, WORKER_BUNDLE),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    // Tracebacks never show worker frames, so no source map is needed. keepNames stays off: it
+    // wraps every function SES creates per compartment in a defineProperty call.
+    sourcemap: false,
+    legalComments: "none",
+    logLevel: "warning",
+  };
+}

@@ -1,0 +1,117 @@
+// The hostile suite twice, as deployed: (1) through the service — POST /api/run on the started app,
+// analyzer on, executor behind its process wall; (2) with the static check bypassed — straight to a
+// supervisor and its executor processes, so only the runtime layers and the wall stand. Each attack
+// reports "LEAK" if it reached anything it should not; a rule's failure must be an outcome.
+// (The per-attack files in server/executor/hostile/ prove the pool in-process in detail.)
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Outcome, RunResult } from "../contracts/run";
+import { ExecutorSupervisor } from "./supervisor";
+
+const ROOT = path.resolve(__dirname, "../..");
+const LIMITS = { timeoutMs: 500, memoryMb: 64, maxOutputBytes: 65_536, maxLogBytes: 16_384 };
+const PWNED_FILE = path.join(os.tmpdir(), "rulebox-hostile-pwned");
+const LEAK_CHECK = `(x) => (typeof x === "object" || typeof x === "function") && x !== null ? "LEAK" : "safe"`;
+
+interface Attack {
+  name: string;
+  source: string;
+  input?: unknown;
+  limits?: Partial<typeof LIMITS>;
+  /** Outcomes that are a correct answer to this attack (blocked is always accepted with the analyzer on). */
+  outcomes: Outcome[];
+}
+
+const ATTACKS: Attack[] = [
+  { name: "process global", source: `const leak = ${LEAK_CHECK}; export default () => leak(globalThis.process);`, outcomes: ["ok", "error"] },
+  { name: "Function constructor", source: `export default () => Function("return typeof process === 'object' ? 'LEAK' : 'safe'")();`, outcomes: ["ok", "error"] },
+  { name: "constructor chain through input", source: `export default (input) => input.constructor.constructor("return typeof process === 'object' ? 'LEAK' : 'safe'")();`, input: {}, outcomes: ["ok", "error"] },
+  { name: "constructor chain through an error", source: `export default () => { try { null.x; } catch (e) { return e.constructor.constructor("return typeof process === 'object' ? 'LEAK' : 'safe'")(); } };`, outcomes: ["ok", "error"] },
+  { name: "constructor chain through a promise", source: `export default async () => Promise.resolve().constructor.constructor("return typeof process === 'object' ? 'LEAK' : 'safe'")();`, outcomes: ["ok", "error"] },
+  {
+    name: "symbol-named error stack",
+    source: `export default () => { const e = new Error("x"); e.name = Symbol("s"); try { return typeof e.stack; } catch (err) { return err.constructor.constructor("return typeof process === 'object' ? 'LEAK' : 'safe'")(); } };`,
+    outcomes: ["ok", "error"],
+  },
+  { name: "prepareStackTrace", source: `export default () => { Error.prepareStackTrace = (e, frames) => frames.map((f) => typeof f.getFunction?.()); return String(new Error("x").stack).includes("function") ? "LEAK" : "safe"; };`, outcomes: ["ok", "error"] },
+  { name: "require", source: `export default () => (typeof require === "function" ? require("fs").readFileSync("/etc/passwd", "utf8") && "LEAK" : "safe");`, outcomes: ["ok", "error"] },
+  { name: "dynamic import of fs", source: `export default async () => { const fs = await import("node:fs"); fs.writeFileSync(${JSON.stringify(PWNED_FILE)}, "x"); return "LEAK"; };`, outcomes: ["error"] },
+  { name: "process.binding", source: `export default () => { const p = globalThis.process; return p && typeof p.binding === "function" && p.binding("fs") ? "LEAK" : "safe"; };`, outcomes: ["ok", "error"] },
+  { name: "process.exit", source: `export default () => { globalThis.process?.exit?.(1); return "safe"; };`, outcomes: ["ok", "error"] },
+  { name: "network (fetch)", source: `export default async () => { await fetch("http://127.0.0.1:9/"); return "LEAK"; };`, outcomes: ["error"] },
+  { name: "sync endless loop", source: `export default () => { for (;;) {} };`, outcomes: ["timeout"] },
+  { name: "microtask loop", source: `export default () => { const spin = () => Promise.resolve().then(spin); spin(); return new Promise(() => {}); };`, outcomes: ["timeout"] },
+  { name: "never-settling promise", source: `export default () => new Promise(() => {});`, outcomes: ["timeout"] },
+  { name: "ReDoS", source: `export default () => /^(a+)+$/.test("a".repeat(40) + "!");`, outcomes: ["timeout"] },
+  { name: "Atomics.wait", source: `export default () => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return "LEAK"; };`, outcomes: ["timeout", "error"] },
+  { name: "heap bomb", source: `export default () => { const keep = []; for (;;) keep.push({ a: Math.random(), b: [1, 2, 3] }); };`, limits: { timeoutMs: 10_000 }, outcomes: ["memory", "crashed"] },
+  { name: "output flood", source: `export default () => "x".repeat(5_000_000);`, outcomes: ["output_limit"] },
+  { name: "log flood", source: `export default () => { for (let i = 0; i < 20000; i++) console.log("spam " + i); return "done"; };`, outcomes: ["ok", "timeout"] },
+  { name: "intrinsic pollution", source: `export default () => { Object.prototype.polluted = "LEAK"; Array.prototype.map = () => "LEAK"; return "done"; };`, outcomes: ["ok", "error"] },
+  { name: "pollution seen by the next run", source: `export default () => (({}).polluted === undefined && [1].map((x) => x)[0] === 1 ? "safe" : "LEAK");`, outcomes: ["ok"] },
+];
+
+type RunVia = (attack: Attack) => Promise<RunResult>;
+
+function checkAnswer(attack: Attack, result: RunResult, analyzerOn: boolean): void {
+  const allowed: Outcome[] = analyzerOn ? [...attack.outcomes, "blocked"] : attack.outcomes;
+  expect(allowed, `${attack.name}: got ${result.outcome} ${JSON.stringify(result.error ?? result.output ?? "").slice(0, 200)}`).toContain(result.outcome);
+  expect(JSON.stringify(result.output ?? null)).not.toContain("LEAK");
+  if (result.outcome === "blocked") expect(result.diagnostics?.length).toBeGreaterThan(0);
+}
+
+function suite(mode: string, analyzerOn: boolean, setup: () => Promise<RunVia>, teardown: () => Promise<void>) {
+  describe(mode, () => {
+    let runVia: RunVia;
+    beforeAll(async () => {
+      fs.rmSync(PWNED_FILE, { force: true });
+      runVia = await setup();
+    });
+    afterAll(teardown);
+
+    // Sequential on purpose: "pollution seen by the next run" must follow "intrinsic pollution".
+    it("answers every attack with a safe outcome and keeps serving", async () => {
+      for (const attack of ATTACKS) checkAnswer(attack, await runVia(attack), analyzerOn);
+      const probe = await runVia({ name: "probe", source: "export default (input) => ({ echo: input });", input: 7, outcomes: ["ok"] });
+      expect(probe).toMatchObject({ outcome: "ok", output: { echo: 7 } });
+      expect(fs.existsSync(PWNED_FILE)).toBe(false);
+    }, 180_000);
+  });
+}
+
+suite(
+  "through the service (POST /api/run, analyzer on)",
+  true,
+  async () => {
+    const baseUrl = inject("baseUrl");
+    return async (attack) => {
+      const res = await fetch(`${baseUrl}/api/run`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ source: attack.source, language: "javascript", input: attack.input ?? null, limits: { ...LIMITS, ...attack.limits } }),
+      });
+      expect(res.status, `${attack.name}: HTTP ${res.status}`).toBe(200);
+      return (await res.json()) as RunResult;
+    };
+  },
+  async () => {},
+);
+
+let supervisor: ExecutorSupervisor | undefined;
+suite(
+  "static check bypassed (supervisor → executor processes, runtime layers only)",
+  false,
+  async () => {
+    execFileSync(process.execPath, [path.join(ROOT, "scripts/build-executor.mjs"), "--quiet", "--if-stale"], { stdio: "inherit" });
+    supervisor = new ExecutorSupervisor({ distDir: path.join(ROOT, ".executor-dist"), log: () => {} });
+    await supervisor.ready(60_000);
+    const active = supervisor;
+    return (attack) => active.run({ source: attack.source, language: "javascript", input: attack.input ?? null, limits: { ...LIMITS, ...attack.limits }, clock: 0 });
+  },
+  async () => {
+    await supervisor?.shutdown(1_000);
+  },
+);

@@ -1,0 +1,76 @@
+import "server-only";
+// The app's door to the sandbox: analyze (fail closed) → resolve limits → run in the executor
+// process (one supervisor per Node process, see singleton.ts).
+import { createHash } from "node:crypto";
+import { analyzeSource, hasBlockingDiagnostics } from "@/server/analysis/analyze";
+import type { Diagnostic, Language, LimitsInput, RunResult } from "@/server/contracts/run";
+import { resolveLimits } from "./limits";
+import { executorGlobal, getSupervisor, staticCheckSkipped } from "./singleton";
+import type { ExecutorStats } from "./supervisor";
+
+export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "./limits";
+export { ExecutorBusyError, type ExecutorStats, type LatencySnapshot, type WallLayers } from "./supervisor";
+export { warmUpExecutor } from "./singleton";
+
+/** One run request; `clock` pins Date.now() for a replay, else the current time is used and recorded. */
+export interface RunRuleRequest {
+  source: string;
+  language: Language;
+  input: unknown;
+  limits?: LimitsInput;
+  clock?: number;
+  /** Shown to the rule as ctx.ruleId / ctx.version. */
+  ruleId?: string;
+  version?: number;
+}
+
+const ANALYSIS_CACHE_ENTRIES = 1000;
+
+/** The analyzer is pure and deterministic, so its verdict for a (language, source) pair is cached; hot rules skip the parse. */
+function analyzeCached(source: string, language: Language): Diagnostic[] {
+  const g = executorGlobal();
+  const cache = (g.analysisCache ??= new Map());
+  const key = createHash("sha256").update(language).update("\0").update(source).digest("base64");
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const diagnostics = analyzeSource(source, language);
+  if (cache.size >= ANALYSIS_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, diagnostics);
+  return diagnostics;
+}
+
+/**
+ * Runs a rule in the sandbox. Never throws for anything the rule does: its failure is the outcome.
+ * @throws LimitsError when requested limits are malformed or above the server caps (HTTP 422).
+ * @throws ExecutorBusyError when the executor queue is full or shutting down (HTTP 503).
+ */
+export async function runRule(req: RunRuleRequest): Promise<RunResult> {
+  // Limits first: a malformed request is the caller's error whatever the source says.
+  const limits = resolveLimits(req.limits);
+  const clock = req.clock ?? Date.now();
+  if (!staticCheckSkipped()) {
+    const diagnostics = analyzeCached(req.source, req.language);
+    if (hasBlockingDiagnostics(diagnostics)) {
+      return { outcome: "blocked", diagnostics, logs: [], durationMs: 0, clock };
+    }
+  }
+  return getSupervisor().run({ source: req.source, language: req.language, input: req.input, limits, clock, ruleId: req.ruleId, version: req.version });
+}
+
+/** Executor health for /api/health and /api/metrics (asks each child for its pool stats, bounded at 1 s). */
+export async function getExecutorStats(): Promise<ExecutorStats & { staticCheck: "on" | "skipped" }> {
+  const stats = await getSupervisor().stats();
+  return { ...stats, staticCheck: staticCheckSkipped() ? "skipped" : "on" };
+}
+
+/** Stops taking work, lets in-flight runs finish for up to graceMs, then ends the executor processes. */
+export async function shutdownExecutor(graceMs = 5_000): Promise<void> {
+  const g = executorGlobal();
+  const supervisor = g.supervisor;
+  if (!supervisor) return;
+  await supervisor.shutdown(graceMs);
+}

@@ -1,0 +1,64 @@
+// The one supervisor of this Node process, kept on globalThis: Next.js compiles route handlers
+// and instrumentation.ts as separate server entries, which do not share module instances.
+// No "server-only" import here, so instrumentation.ts can warm the executor up (Next rejects
+// server-only imports from instrumentation in some versions); index.ts is the server-only facade.
+import type { Diagnostic } from "../contracts/run";
+import { ExecutorSupervisor } from "./supervisor";
+
+interface ExecutorGlobal {
+  supervisor?: ExecutorSupervisor;
+  skipBannerShown?: boolean;
+  analysisCache?: Map<string, Diagnostic[]>;
+}
+
+const GLOBAL_KEY = Symbol.for("rulebox.executor");
+
+/** Process-wide executor state (supervisor, analysis cache), shared by every module instance. */
+export function executorGlobal(): ExecutorGlobal {
+  const holder = globalThis as unknown as Record<symbol, ExecutorGlobal | undefined>;
+  return (holder[GLOBAL_KEY] ??= {});
+}
+
+/** Whether RULEBOX_SKIP_STATIC_CHECK=1; prints the warning banner the first time it is seen on. */
+export function staticCheckSkipped(): boolean {
+  const skipped = process.env.RULEBOX_SKIP_STATIC_CHECK === "1";
+  const g = executorGlobal();
+  if (skipped && !g.skipBannerShown) {
+    g.skipBannerShown = true;
+    console.warn(
+      [
+        "",
+        "************************************************************************",
+        "* RULEBOX_SKIP_STATIC_CHECK=1: the static analyzer is BYPASSED.        *",
+        "* Every rule reaches the runtime sandbox unchecked. Use this only to   *",
+        "* prove the runtime layers alone; never in production.                 *",
+        "************************************************************************",
+        "",
+      ].join("\n"),
+    );
+  }
+  return skipped;
+}
+
+/** The process's supervisor, created (and started) on first use. */
+export function getSupervisor(): ExecutorSupervisor {
+  const g = executorGlobal();
+  if (!g.supervisor) {
+    staticCheckSkipped();
+    g.supervisor = new ExecutorSupervisor();
+    void g.supervisor.start().catch((error: unknown) => console.error(`executor failed to start: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  return g.supervisor;
+}
+
+/** Starts the executor and waits (bounded) for it to be ready; never throws. Called from instrumentation.ts. */
+export async function warmUpExecutor(timeoutMs = 15_000): Promise<boolean> {
+  try {
+    await getSupervisor().ready(timeoutMs);
+    return true;
+  } catch (error) {
+    console.error(`executor warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
