@@ -1,0 +1,63 @@
+// `npm start`: build if needed, apply migrations, then serve the built app with `next start`.
+// HOSTNAME (default 127.0.0.1), PORT (default 3000) and DATABASE_URL (default file:./data/rulebox.db)
+// override; the example rules are seeded by instrumentation.ts when the server starts on an empty db.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { migrate, resolveDatabaseUrl } from "./migrate.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const host = process.env.HOSTNAME || "127.0.0.1";
+const port = process.env.PORT || "3000";
+const database = resolveDatabaseUrl();
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HOSTNAME: host, PORT: port, DATABASE_URL: database.url, NODE_ENV: "production" };
+
+const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(path.join(root, ".executor-dist", "manifest.json"));
+if (!built) {
+  console.log("rulebox: no production build found; running `npm run build` first");
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit", env });
+  if (r.status !== 0) {
+    console.error(`rulebox: build failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+try {
+  await migrate({ databaseUrl: database.url, log: (line) => console.log(`rulebox: ${line}`) });
+} catch (err) {
+  console.error(`rulebox: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
+
+const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", port], {
+  cwd: root,
+  stdio: "inherit",
+  env,
+});
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    stopping = true;
+    if (server.exitCode === null) server.kill(signal);
+  });
+}
+// Next.js exits 128+signal after a clean shutdown; when we asked for it, that is success.
+server.on("exit", (code, signal) => process.exit(stopping && (code === 143 || code === 130 || signal) ? 0 : (code ?? 1)));
+
+// Tell the user where to go once the app really answers (the health route touches the db too).
+const displayHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+const url = `http://${displayHost.includes(":") ? `[${displayHost}]` : displayHost}:${port}`;
+for (let attempt = 0; attempt < 600 && server.exitCode === null && !stopping; attempt++) {
+  try {
+    const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
+    if (res.ok) {
+      console.log(`rulebox: serving on ${url} (database ${database.dialect === "sqlite" ? database.file : "postgresql"})`);
+      break;
+    }
+  } catch {
+    // not listening yet
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}

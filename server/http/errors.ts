@@ -1,0 +1,116 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { ZodError, type core } from "zod";
+import { EntityNotFoundError, isDatabaseBusy, isDatabaseError, isRecordNotFound, isUniqueViolation, StateConflictError, uniqueViolationTarget } from "@/server/db/errors";
+import { LimitsError } from "@/server/executor/limits";
+
+/** Every error code the API can answer with (a closed set: clients may switch on it). */
+export const ERROR_CODES = ["bad_json", "validation_failed", "not_found", "conflict", "payload_too_large", "busy", "unauthorized", "internal"] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const HTTP_STATUS = {
+  bad_json: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  validation_failed: 422,
+  internal: 500,
+  busy: 503,
+} as const satisfies Record<ErrorCode, number>;
+
+/** The HTTP status for an error code. */
+export function statusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}
+
+/** The JSON body of every error response. */
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** An error meant for the client: its code, message and details are sent as they are. */
+export class AppError extends Error {
+  override readonly name = "AppError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+
+  get status(): number {
+    return statusOf(this.code);
+  }
+}
+
+/** One failing field in a validation_failed answer. */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+  code: string;
+}
+
+/** Flattens zod issues to { path, message, code } for the `details` of a 422. */
+export function toFieldIssues(issues: readonly core.$ZodIssue[], prefix: (string | number)[] = []): FieldIssue[] {
+  return issues.map((issue) => ({
+    path: [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+export const badJson = (message: string) => new AppError("bad_json", message);
+export const validationFailed = (message: string, details?: FieldIssue[]) => new AppError("validation_failed", message, details);
+export const notFound = (message: string) => new AppError("not_found", message);
+export const conflict = (message: string) => new AppError("conflict", message);
+export const payloadTooLarge = (message: string, details?: unknown) => new AppError("payload_too_large", message, details);
+export const busy = (message: string) => new AppError("busy", message);
+export const unauthorized = (message = "a valid API key is required") => new AppError("unauthorized", message);
+
+function describeIssues(issues: FieldIssue[]): string {
+  const first = issues[0];
+  if (!first) return "request is invalid";
+  const where = first.path.length ? first.path.join(".") : "body";
+  return issues.length === 1 ? `${where}: ${first.message}` : `${where}: ${first.message} (and ${issues.length - 1} more)`;
+}
+
+/** Maps anything thrown while handling a request to the error the client should see. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    const issues = toFieldIssues(err.issues);
+    return validationFailed(describeIssues(issues), issues);
+  }
+  if (err instanceof LimitsError) {
+    return validationFailed(err.message, err.details.map((d) => ({ path: ["limits", d.field], message: d.message, code: "limits" })));
+  }
+  if (err instanceof EntityNotFoundError) return notFound(err.message);
+  if (err instanceof StateConflictError) return conflict(err.message);
+  if (isUniqueViolation(err)) {
+    const fields = uniqueViolationTarget(err);
+    return conflict(fields.length ? `an entry with the same ${fields.join(", ")} already exists` : "an entry with the same unique value already exists");
+  }
+  if (isRecordNotFound(err)) return notFound("the record does not exist");
+  if (isDatabaseBusy(err)) return busy("the database is busy; retry shortly");
+  if (err instanceof Error && (err.name === "QueueFullError" || err.name === "ExecutorBusyError")) return busy(err.message);
+  const ref = randomUUID();
+  // The detail stays in the server log: stack traces and SQL must not reach clients.
+  console.error(`[rulebox] internal error ref=${ref}`, err);
+  if (isDatabaseError(err)) {
+    // Every write runs in a transaction, so a failed one has left nothing behind.
+    return new AppError("internal", `the database failed; nothing was changed (ref ${ref})`);
+  }
+  return new AppError("internal", `internal server error (ref ${ref})`);
+}
+
+/** Builds the JSON response for an error. */
+export function toErrorResponse(err: unknown): Response {
+  const appError = toAppError(err);
+  const body: ErrorEnvelope = {
+    error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) },
+  };
+  return Response.json(body, { status: appError.status, headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,162 @@
+import "server-only";
+import { z } from "zod";
+import { badJson, busy, payloadTooLarge, toErrorResponse, toFieldIssues, validationFailed } from "./errors";
+import { isDraining, trackRequest } from "./lifecycle";
+
+/** Byte sizes the API enforces (issue 2): measured before validation, answered with 413. */
+export const MAX_SOURCE_BYTES = 256 * 1024;
+export const MAX_INPUT_BYTES = 1024 * 1024;
+/** Bodies without large fields (renames, limits, …). */
+export const SMALL_BODY_BYTES = 64 * 1024;
+/** Deeper JSON is refused: serialising it later could overflow the stack. */
+export const MAX_JSON_DEPTH = 128;
+
+/** Route handler context as Next.js passes it (params are a promise since Next 15). */
+export interface NextRouteContext {
+  params: Promise<Record<string, string | string[] | undefined>>;
+}
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** What a route declares about its inputs; everything is validated before the handler runs. */
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Top-level body fields with their own byte limit (strings: UTF-8 length; other values: JSON length). */
+  fieldLimits?: Record<string, number>;
+  /** Hard cap on the raw body, checked while reading (default: the field limits plus 64 KiB). */
+  maxBodyBytes?: number;
+}
+
+/** The validated request a handler receives. */
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  request: Request;
+}
+
+/**
+ * Wraps a route handler: reads the body with a size cap, parses JSON (400 on failure), enforces
+ * field byte limits (413), validates params, query and body with strict zod schemas (422 with the
+ * failing paths), and turns anything thrown into the error envelope. Handlers return a Response.
+ */
+export function defineRoute<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<P, Q, B>,
+  handler: (input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>) => Promise<Response>,
+): (request: Request, context: NextRouteContext) => Promise<Response> {
+  const fieldLimits = Object.entries(spec.fieldLimits ?? {});
+  const maxBodyBytes = spec.maxBodyBytes ?? fieldLimits.reduce((sum, [, n]) => sum + n, SMALL_BODY_BYTES);
+  return async (request, context) => {
+    if (isDraining()) return toErrorResponse(busy("the server is shutting down; retry on another instance"));
+    const finished = trackRequest();
+    try {
+      const params = spec.params ? parseWith(spec.params, await context.params, "params") : undefined;
+      const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
+      let body: unknown = undefined;
+      if (spec.body) {
+        const raw = await readBodyText(request, maxBodyBytes);
+        const json = parseJson(raw);
+        checkFieldLimits(json, fieldLimits);
+        body = parseWith(spec.body, json, "body");
+      }
+      return await handler({ params, query, body, request } as RouteInput<Infer<P>, Infer<Q>, Infer<B>>);
+    } catch (err) {
+      return toErrorResponse(err);
+    } finally {
+      finished();
+    }
+  };
+}
+
+function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: "params" | "query" | "body"): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = toFieldIssues(parsed.error.issues, where === "body" ? [] : [where]);
+  const first = issues[0];
+  const label = first && first.path.length ? first.path.join(".") : where;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  throw validationFailed(`${label}: ${first?.message ?? "invalid"}${more}`, issues);
+}
+
+/** Reads the body as UTF-8, refusing (413) as soon as it exceeds `limit` bytes. */
+async function readBodyText(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw badJson("request body is not valid UTF-8");
+  }
+}
+
+function tooLarge(limit: number) {
+  return payloadTooLarge(`request body is larger than ${limit} bytes (${formatBytes(limit)})`, { limitBytes: limit });
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") throw badJson("request body is empty; expected a JSON object");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw badJson(`request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
+    throw validationFailed(`body: JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: [], message: `nested deeper than ${MAX_JSON_DEPTH} levels`, code: "too_deep" }]);
+  }
+  return value;
+}
+
+/** Iterative (a recursive walk is exactly what a hostile body would overflow). */
+function jsonDepthExceeds(root: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (depth > maxDepth) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+function checkFieldLimits(json: unknown, limits: [string, number][]): void {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return;
+  const record = json as Record<string, unknown>;
+  for (const [field, limit] of limits) {
+    if (!Object.hasOwn(record, field)) continue;
+    const value = record[field];
+    const size = typeof value === "string" ? Buffer.byteLength(value, "utf8") : Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+    if (size > limit) {
+      throw payloadTooLarge(`${field} is ${size} bytes; the limit is ${limit} bytes (${formatBytes(limit)})`, { field, sizeBytes: size, limitBytes: limit });
+    }
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(2)} MiB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+/** A JSON response with caching disabled (API answers are always live). */
+export function json(data: unknown, status = 200): Response {
+  return Response.json(data, { status, headers: { "cache-control": "no-store" } });
+}

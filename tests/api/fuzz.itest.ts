@@ -1,0 +1,77 @@
+// Property: no body, query or path a client can send makes any API route answer 5xx or crash it.
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, call, createRule, get } from "../harness/api";
+
+let ruleId = "";
+let caseId = "";
+
+beforeAll(async () => {
+  ruleId = await createRule({ source: "export default (input) => ({ echo: input })", sampleInput: { a: 1 } });
+  caseId = (await get(`/api/rules/${ruleId}/test-cases`)).body.testCases[0].id;
+});
+
+const ROUTES: [string, string][] = [
+  ["POST", "/api/rules"],
+  ["PATCH", "/api/rules/:rule"],
+  ["POST", "/api/rules/:rule/versions"],
+  ["POST", "/api/rules/:rule/test-cases"],
+  ["PATCH", "/api/rules/:rule/test-cases/:case"],
+  ["POST", "/api/rules/:rule/execute"],
+  ["POST", "/api/run"],
+  ["POST", "/api/analyze"],
+];
+const fill = (template: string) => template.replace(":rule", ruleId).replace(":case", caseId);
+
+// Any code point, NUL and lone surrogates included: what a hostile client can put in JSON.
+const text = fc.string({ unit: "binary", maxLength: 40 });
+
+// Bodies shaped like the real ones with random values, arbitrary JSON, and text that is not JSON.
+const plausibleBody = fc.record(
+  {
+    name: fc.oneof(text, fc.integer(), fc.constant("")),
+    description: text,
+    source: fc.oneof(fc.constant("export default (i) => i"), text),
+    language: fc.oneof(fc.constantFrom("javascript", "typescript"), text),
+    message: text,
+    input: fc.jsonValue(),
+    expectedOutput: fc.jsonValue(),
+    limits: fc.oneof(fc.record({ timeoutMs: fc.integer(), memoryMb: fc.integer() }, { requiredKeys: [] }), fc.jsonValue()),
+    version: fc.oneof(fc.integer(), text),
+    ruleId: text,
+  },
+  { requiredKeys: [] },
+);
+const anyBody = fc.oneof(
+  plausibleBody.map((b) => JSON.stringify(b)),
+  fc.jsonValue().map((v) => JSON.stringify(v)),
+  text,
+  fc.constant("{"),
+);
+
+describe("fuzzed requests never get a 5xx", () => {
+  it.each(ROUTES)("%s %s", async (method, template) => {
+    await fc.assert(
+      fc.asyncProperty(anyBody, async (body) => {
+        const res = await call(method, fill(template), body);
+        expect(res.status, `${method} ${template} ${body.slice(0, 200)}`).toBeLessThan(500);
+        expect(res.body).toBeTypeOf("object");
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("random path segments and query strings", async () => {
+    const segment = fc.string({ unit: "binary", minLength: 1, maxLength: 80 }).map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, "x")));
+    const query = fc.dictionary(fc.string({ maxLength: 12 }), text, { maxKeys: 4 }).map((d) => new URLSearchParams(d).toString());
+    await fc.assert(
+      fc.asyncProperty(segment, query, fc.constantFrom("rules", "rules/%s", "rules/%s/versions/%s", "rules/%s/runs", "runs/%s", "rules/%s/test-cases"), async (seg, q, shape) => {
+        const path = `/api/${shape.replaceAll("%s", seg)}?${q}`;
+        const res = await fetch(`${baseUrl()}${path}`);
+        expect(res.status, path).toBeLessThan(500);
+        await res.arrayBuffer();
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,50 @@
+// Small HTTP helpers for integration tests: every call returns status and parsed JSON body.
+import { inject } from "vitest";
+
+/** What an API call answered. */
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** The started app's base URL (from the global setup). */
+export function baseUrl(): string {
+  return inject("baseUrl");
+}
+
+/** Sends `body` (serialised as JSON unless it is already a string) and parses the JSON answer. */
+export async function call<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+  const res = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: body === undefined ? undefined : { "content-type": "application/json" },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new Error(`${method} ${path} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 300)}`);
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export const get = <T = any>(path: string) => call<T>("GET", path);
+export const post = <T = any>(path: string, body?: unknown) => call<T>("POST", path, body ?? {});
+export const patch = <T = any>(path: string, body: unknown) => call<T>("PATCH", path, body);
+export const del = <T = any>(path: string) => call<T>("DELETE", path);
+
+let counter = 0;
+/** A rule name no other test uses. */
+export function uniqueName(prefix = "itest"): string {
+  counter += 1;
+  return `${prefix} ${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** Creates a rule and returns its id. */
+export async function createRule(body: Record<string, unknown> = {}): Promise<string> {
+  const res = await post<{ rule: { id: string } }>("/api/rules", { name: uniqueName(), ...body });
+  if (res.status !== 201) throw new Error(`creating a rule answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.rule.id;
+}

@@ -1,0 +1,66 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "../../scripts/migrate.mjs";
+
+interface SqliteConnection {
+  prepare(sql: string): { all(): unknown[] };
+  close(): void;
+}
+const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => SqliteConnection;
+
+let dir: string;
+const quiet = () => undefined;
+
+function writeMigration(name: string, sql: string): void {
+  fs.mkdirSync(path.join(dir, "migrations", name), { recursive: true });
+  fs.writeFileSync(path.join(dir, "migrations", name, "migration.sql"), sql);
+}
+
+function tables(file: string): string[] {
+  const db = new Database(file);
+  try {
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    db.close();
+  }
+}
+
+describe("migration runner (SQLite)", () => {
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "rulebox-migrate-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("applies pending migrations in name order, once", async () => {
+    writeMigration("002_b", 'CREATE TABLE "B" ("id" TEXT REFERENCES "A"("id"));');
+    writeMigration("001_a", 'CREATE TABLE "A" ("id" TEXT PRIMARY KEY);');
+    const options = { databaseUrl: `file:${path.join(dir, "db", "x.db")}`, migrationsDir: path.join(dir, "migrations"), log: quiet };
+    expect(await migrate(options)).toEqual(["001_a", "002_b"]);
+    expect(await migrate(options)).toEqual([]);
+    expect(tables(path.join(dir, "db", "x.db"))).toEqual(["A", "B", "_rulebox_migrations"]);
+  });
+
+  it("rolls a failing migration back entirely and reports it", async () => {
+    writeMigration("001_bad", 'CREATE TABLE "Half" ("id" TEXT); THIS IS NOT SQL;');
+    const options = { databaseUrl: `file:${path.join(dir, "x.db")}`, migrationsDir: path.join(dir, "migrations"), log: quiet };
+    await expect(migrate(options)).rejects.toThrow(/migration 001_bad failed/);
+    expect(tables(path.join(dir, "x.db"))).toEqual(["_rulebox_migrations"]);
+  });
+
+  it("refuses a migration edited after it was applied", async () => {
+    writeMigration("001_a", 'CREATE TABLE "A" ("id" TEXT);');
+    const options = { databaseUrl: `file:${path.join(dir, "x.db")}`, migrationsDir: path.join(dir, "migrations"), log: quiet };
+    await migrate(options);
+    writeMigration("001_a", 'CREATE TABLE "A" ("id" TEXT, "extra" TEXT);');
+    await expect(migrate(options)).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it("applies the committed migrations to an empty database", async () => {
+    const applied = await migrate({ databaseUrl: `file:${path.join(dir, "app.db")}`, log: quiet });
+    expect(applied.length).toBeGreaterThan(0);
+    expect(tables(path.join(dir, "app.db"))).toEqual(expect.arrayContaining(["Rule", "RuleVersion", "TestCase", "Run", "_rulebox_migrations"]));
+  });
+});
