@@ -1,0 +1,13 @@
+import Link from "next/link";
+
+export default function RuleNotFound() {
+  return (
+    <main className="rb-home">
+      <h1>Rule not found</h1>
+      <p className="rb-muted">It may have been created in another database, or the link is mistyped. Archived rules are still listed under “Show archived”.</p>
+      <p>
+        <Link href="/">Back to all rules</Link>
+      </p>
+    </main>
+  );
+}

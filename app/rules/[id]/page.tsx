@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { getRule } from "@/server/db/rules";
+import { listTestCases } from "@/server/db/test-cases";
+import { Workspace } from "@/components/workspace/workspace";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const rule = await getRule((await params).id);
+  return { title: rule ? rule.name : "Rule not found" };
+}
+
+// Thin server component: load the rule and its inputs, hand a trimmed record to the client workspace.
+export default async function RulePage({ params }: Params) {
+  const { id } = await params;
+  const rule = await getRule(id);
+  if (!rule) notFound();
+  const testCases = await listTestCases(id);
+  const latest = rule.latestVersion;
+  return (
+    <Workspace
+      rule={{
+        id: rule.id,
+        name: rule.name,
+        description: rule.description,
+        archived: rule.archived,
+        limits: rule.limits,
+        latestVersion: latest
+          ? { number: latest.number, message: latest.message, sha256: latest.sha256, language: latest.language, source: latest.source, createdAt: latest.createdAt.toISOString() }
+          : null,
+      }}
+      testCases={testCases.map((c) => ({
+        id: c.id,
+        name: c.name,
+        input: c.input,
+        hasExpectedOutput: "expectedOutput" in c,
+        expectedOutput: c.expectedOutput,
+      }))}
+    />
+  );
+}

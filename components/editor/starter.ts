@@ -1,0 +1,26 @@
+// Version 1 of a rule created from the UI. The parameter types are the editor's globals:
+// RuleInput (derived from the selected test input) and RuleContext, so `input.` completes at once.
+import type { Language } from "@/server/contracts/run";
+
+const TS_STARTER = `// input is typed from the selected test input; ctx.log(...) is captured with the run.
+export default function rule(input: RuleInput, ctx: RuleContext) {
+  ctx.log("received", input);
+  return { ok: true };
+}
+`;
+
+const JS_STARTER = `/**
+ * @param {RuleInput} input typed from the selected test input
+ * @param {RuleContext} ctx ctx.log(...) is captured; ctx.now is the run's fixed clock
+ */
+export default function rule(input, ctx) {
+  ctx.log("received", input);
+  return { ok: true };
+}
+`;
+
+export function starterSource(language: Language): string {
+  return language === "typescript" ? TS_STARTER : JS_STARTER;
+}
+
+export const STARTER_SAMPLE_INPUT = { amount: 120, country: "DE" };

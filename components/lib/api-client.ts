@@ -1,0 +1,205 @@
+// Typed client for the Rulebox HTTP API. Every response is validated with zod; every non-2xx answer
+// becomes an ApiError carrying the server's envelope so the UI can show code, message and details.
+import { z } from "zod";
+import {
+  diagnosticSchema,
+  languageSchema,
+  limitsSchema,
+  logEntrySchema,
+  outcomeSchema,
+  ruleErrorSchema,
+  runResultSchema,
+  type Language,
+  type LimitsInput,
+  type Outcome,
+} from "@/server/contracts/run";
+
+const dateString = z.string();
+
+export const ruleSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  archived: z.boolean(),
+  latestVersion: z.number().nullable(),
+  language: languageSchema.nullable().optional(),
+  createdAt: dateString,
+  updatedAt: dateString,
+});
+export type RuleSummary = z.infer<typeof ruleSummarySchema>;
+
+export const versionSummarySchema = z.object({
+  number: z.number(),
+  message: z.string(),
+  sha256: z.string(),
+  language: languageSchema,
+  limits: limitsSchema.partial().nullable().optional(),
+  createdAt: dateString,
+});
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
+
+export const versionSchema = versionSummarySchema.extend({ source: z.string() });
+export type Version = z.infer<typeof versionSchema>;
+
+export const ruleDetailSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  archived: z.boolean(),
+  limits: limitsSchema.partial().nullable().optional(),
+  createdAt: dateString,
+  updatedAt: dateString,
+  latestVersion: versionSchema.nullable(),
+});
+export type RuleDetail = z.infer<typeof ruleDetailSchema>;
+
+export const testCaseSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+  expectedOutput: z.unknown().optional(),
+  createdAt: dateString,
+  updatedAt: dateString,
+});
+export type TestCase = z.infer<typeof testCaseSchema>;
+
+export const runSummarySchema = z.object({
+  id: z.string(),
+  ruleId: z.string().nullable().optional(),
+  version: z.number().nullable().optional(),
+  outcome: outcomeSchema,
+  durationMs: z.number(),
+  source: z.string().optional(),
+  createdAt: dateString,
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const runDetailSchema = z.object({
+  id: z.string(),
+  ruleId: z.string().nullable().optional(),
+  version: z.number().nullable().optional(),
+  outcome: outcomeSchema,
+  input: z.unknown(),
+  output: z.unknown().optional(),
+  logs: z.array(logEntrySchema).nullable().optional(),
+  error: ruleErrorSchema.nullable().optional(),
+  diagnostics: z.array(diagnosticSchema).nullable().optional(),
+  clock: z.number().nullable().optional(),
+  durationMs: z.number(),
+  memoryBytes: z.number().nullable().optional(),
+  sourceHash: z.string().nullable().optional(),
+  source: z.string().nullable().optional(),
+  language: languageSchema.nullable().optional(),
+  trigger: z.string().nullable().optional(),
+  createdAt: dateString,
+});
+export type RunDetail = z.infer<typeof runDetailSchema>;
+
+export const runResponseSchema = runResultSchema.extend({ runId: z.string().optional() });
+export type RunResponse = z.infer<typeof runResponseSchema>;
+
+export const limitCapsSchema = z.object({ defaults: limitsSchema, caps: limitsSchema });
+export type LimitCaps = z.infer<typeof limitCapsSchema>;
+
+const errorEnvelopeSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+/** A failed API call: the server's error envelope, or a network/shape failure described the same way. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** Human-readable lines for the details (zod issues carry a path and a message). */
+  detailLines(): string[] {
+    if (!Array.isArray(this.details)) return [];
+    return this.details.map((d) => {
+      if (d && typeof d === "object" && "message" in d) {
+        const path = "path" in d && Array.isArray(d.path) && d.path.length > 0 ? `${d.path.join(".")}: ` : "";
+        return `${path}${String(d.message)}`;
+      }
+      return JSON.stringify(d);
+    });
+  }
+}
+
+export function describeError(err: unknown): { title: string; lines: string[] } {
+  if (err instanceof ApiError) return { title: `${err.message} (${err.code}${err.status ? `, HTTP ${err.status}` : ""})`, lines: err.detailLines() };
+  if (err instanceof Error) return { title: err.message, lines: [] };
+  return { title: String(err), lines: [] };
+}
+
+async function request<T>(schema: z.ZodType<T>, url: string, init?: { method?: string; body?: unknown; signal?: AbortSignal }): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: init?.method ?? "GET",
+      headers: init?.body === undefined ? undefined : { "content-type": "application/json" },
+      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: init?.signal,
+      cache: "no-store",
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    throw new ApiError(0, "network_error", `Could not reach the server (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError(res.status, "bad_response", `The server answered HTTP ${res.status} with a body that is not JSON`);
+  }
+  if (!res.ok) {
+    const envelope = errorEnvelopeSchema.safeParse(json);
+    if (envelope.success) throw new ApiError(res.status, envelope.data.error.code, envelope.data.error.message, envelope.data.error.details);
+    throw new ApiError(res.status, "http_error", `The server answered HTTP ${res.status}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ApiError(res.status, "bad_response", `Unexpected response from ${url}`, parsed.error.issues);
+  }
+  return parsed.data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  listRules: (q: string, includeArchived: boolean, signal?: AbortSignal) =>
+    request(z.object({ rules: z.array(ruleSummarySchema) }), `/api/rules?q=${enc(q)}${includeArchived ? "&includeArchived=1" : ""}`, { signal }),
+  createRule: (body: { name: string; language: Language; description?: string; source?: string; message?: string; sampleInput?: unknown }) =>
+    request(z.object({ rule: z.object({ id: z.string() }).passthrough() }), "/api/rules", { method: "POST", body }),
+  updateRule: (id: string, body: { name?: string; description?: string; limits?: LimitsInput }) =>
+    request(z.object({ rule: ruleDetailSchema.partial().extend({ id: z.string() }) }), `/api/rules/${enc(id)}`, { method: "PATCH", body }),
+  archiveRule: (id: string) => request(z.object({ rule: z.object({ id: z.string() }).passthrough() }), `/api/rules/${enc(id)}`, { method: "DELETE" }),
+  restoreRule: (id: string) => request(z.object({ rule: z.object({ id: z.string() }).passthrough() }), `/api/rules/${enc(id)}/restore`, { method: "POST" }),
+  getRule: (id: string) => request(z.object({ rule: ruleDetailSchema }), `/api/rules/${enc(id)}`),
+  listVersions: (id: string) => request(z.object({ versions: z.array(versionSummarySchema) }), `/api/rules/${enc(id)}/versions`),
+  getVersion: (id: string, n: number) => request(z.object({ version: versionSchema }), `/api/rules/${enc(id)}/versions/${n}`),
+  saveVersion: (id: string, body: { source: string; language: Language; message: string; limits?: LimitsInput }) =>
+    request(z.object({ version: versionSummarySchema }), `/api/rules/${enc(id)}/versions`, { method: "POST", body }),
+  listTestCases: (id: string) => request(z.object({ testCases: z.array(testCaseSchema) }), `/api/rules/${enc(id)}/test-cases`),
+  createTestCase: (id: string, body: { name: string; input: unknown; expectedOutput?: unknown }) =>
+    request(z.object({ testCase: testCaseSchema }), `/api/rules/${enc(id)}/test-cases`, { method: "POST", body }),
+  updateTestCase: (id: string, caseId: string, body: { name?: string; input?: unknown; expectedOutput?: unknown; clearExpectedOutput?: true }) =>
+    request(z.object({ testCase: testCaseSchema }), `/api/rules/${enc(id)}/test-cases/${enc(caseId)}`, { method: "PATCH", body }),
+  deleteTestCase: (id: string, caseId: string) => request(z.unknown(), `/api/rules/${enc(id)}/test-cases/${enc(caseId)}`, { method: "DELETE" }),
+  listRuns: (id: string, opts: { outcome?: Outcome; cursor?: string | null; limit?: number }) => {
+    const params = new URLSearchParams();
+    if (opts.outcome) params.set("outcome", opts.outcome);
+    if (opts.cursor) params.set("cursor", opts.cursor);
+    params.set("limit", String(opts.limit ?? 20));
+    return request(z.object({ runs: z.array(runSummarySchema), nextCursor: z.string().nullable() }), `/api/rules/${enc(id)}/runs?${params}`);
+  },
+  getRun: (runId: string) => request(z.object({ run: runDetailSchema }), `/api/runs/${enc(runId)}`),
+  run: (body: { source: string; language: Language; input: unknown; ruleId?: string; version?: number; limits?: LimitsInput }, signal?: AbortSignal) =>
+    request(runResponseSchema, "/api/run", { method: "POST", body, signal }),
+  limits: () => request(limitCapsSchema, "/api/limits"),
+};
