@@ -14,7 +14,15 @@ const quiet = process.argv.includes("--quiet");
 const ifStale = process.argv.includes("--if-stale");
 
 // ESM bundles of CommonJS packages (lodash, decimal.js…) need a `require` in scope.
-const requireShim = "import { createRequire as __rbCreateRequire } from 'node:module'; const require = __rbCreateRequire(import.meta.url);";
+// TypeScript (pulled in by ts-blank-space) also reads __filename and __dirname at load.
+const requireShim = [
+  "import { createRequire as __rbCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __rbFileURLToPath } from 'node:url';",
+  "import { dirname as __rbDirname } from 'node:path';",
+  "const require = __rbCreateRequire(import.meta.url);",
+  "const __filename = __rbFileURLToPath(import.meta.url);",
+  "const __dirname = __rbDirname(__filename);",
+].join(" ");
 
 /**
  * The worker's bundle settings belong to the pool's owner (server/executor/build-options.mjs:

@@ -1,4 +1,5 @@
-// `npm test`: everything, in order of cost: typecheck, unit, build, integration (started server), e2e (Chromium).
+// `npm test`: everything, in order of cost: typecheck, unit, build, integration (started server, on
+// SQLite then on a throwaway PostgreSQL cluster), e2e (Chromium). `npm test -- unit e2e` selects stages.
 import { spawnSync } from "node:child_process";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -8,6 +9,7 @@ const steps = [
   ["unit", bin("vitest"), ["run"]],
   ["build", process.execPath, ["scripts/build.mjs"]],
   ["integration", bin("vitest"), ["run", "-c", "vitest.integration.config.ts"]],
+  ["integration-pg", process.execPath, ["scripts/with-postgres.mjs", "--", bin("vitest"), "run", "-c", "vitest.integration.config.ts"]],
   ["e2e", bin("playwright"), ["test"]],
 ];
 const only = process.argv.slice(2);

@@ -7,7 +7,7 @@ import type { Language } from "@/server/contracts/run";
 import { api, type RuleSummary } from "@/components/lib/api-client";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { STARTER_SAMPLE_INPUT, starterSource } from "@/components/editor/starter";
+import { STARTER_SAMPLE_INPUT, starterSource } from "@/server/contracts/starter";
 
 const SEARCH_DEBOUNCE_MS = 200;
 

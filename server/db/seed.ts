@@ -65,7 +65,7 @@ interface Decision {
   reasons: string[];
 }
 
-export default function rule(input: LoanRequest, ctx: { log: (...values: unknown[]) => void }): Decision {
+export default function rule(input: LoanRequest, ctx: RuleContext): Decision {
   const age = dayjs(input.applicationDate).diff(dayjs(input.applicant.birthDate), "year");
   const r = new Decimal(input.annualRatePercent).div(100).div(12);
   const n = input.termMonths;

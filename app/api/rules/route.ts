@@ -1,7 +1,7 @@
 import { resolveLimits } from "@/server/executor/limits";
 import { createRule, listRules } from "@/server/db/rules";
 import { isUniqueViolation } from "@/server/db/errors";
-import { starterSource } from "@/server/db/starter";
+import { starterSource } from "@/server/contracts/starter";
 import { conflict } from "@/server/http/errors";
 import { defineRoute, json, MAX_INPUT_BYTES, MAX_SOURCE_BYTES } from "@/server/http/handler";
 import { createRuleBodySchema, listRulesQuerySchema } from "@/server/http/contracts";

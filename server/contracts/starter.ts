@@ -1,4 +1,4 @@
-// Version 1 of a rule created from the UI. The parameter types are the editor's globals:
+// Version 1 of a rule created without a source (from the UI, or POST /api/rules without `source`). The parameter types are the editor's globals:
 // RuleInput (derived from the selected test input) and RuleContext, so `input.` completes at once.
 import type { Language } from "@/server/contracts/run";
 
@@ -19,8 +19,10 @@ export default function rule(input, ctx) {
 }
 `;
 
+/** Source of version 1 for a rule created without one. */
 export function starterSource(language: Language): string {
   return language === "typescript" ? TS_STARTER : JS_STARTER;
 }
 
+/** The sample input the UI creates beside the starter, so `input.` completes real fields. */
 export const STARTER_SAMPLE_INPUT = { amount: 120, country: "DE" };
