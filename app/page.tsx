@@ -15,6 +15,12 @@ export default async function HomePage() {
           Rule<span>box</span>
         </Link>
         <div className="rb-spacer" />
+        <nav aria-label="Main" className="rb-nav">
+          <Link href="/" aria-current="page">
+            Rules
+          </Link>
+          <Link href="/keys">API keys</Link>
+        </nav>
         <ThemeToggle />
       </header>
       <main>

@@ -98,6 +98,16 @@ export type RunDetail = z.infer<typeof runDetailSchema>;
 export const runResponseSchema = runResultSchema.extend({ runId: z.string().optional() });
 export type RunResponse = z.infer<typeof runResponseSchema>;
 
+export const apiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: dateString,
+  lastUsedAt: dateString.nullable(),
+  revokedAt: dateString.nullable(),
+});
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
 export const limitCapsSchema = z.object({ defaults: limitsSchema, caps: limitsSchema });
 export type LimitCaps = z.infer<typeof limitCapsSchema>;
 
@@ -202,4 +212,7 @@ export const api = {
   run: (body: { source: string; language: Language; input: unknown; ruleId?: string; version?: number; limits?: LimitsInput }, signal?: AbortSignal) =>
     request(runResponseSchema, "/api/run", { method: "POST", body, signal }),
   limits: () => request(limitCapsSchema, "/api/limits"),
+  listApiKeys: () => request(z.object({ keys: z.array(apiKeySchema) }), "/api/keys"),
+  createApiKey: (name: string) => request(z.object({ key: apiKeySchema, secret: z.string() }), "/api/keys", { method: "POST", body: { name } }),
+  revokeApiKey: (id: string) => request(z.object({ key: apiKeySchema }), `/api/keys/${enc(id)}`, { method: "DELETE" }),
 };

@@ -55,16 +55,20 @@ export async function runRule(req: RunRuleRequest): Promise<RunResult> {
   if (!staticCheckSkipped()) {
     const diagnostics = analyzeCached(req.source, req.language);
     if (hasBlockingDiagnostics(diagnostics)) {
+      const g = executorGlobal();
+      g.blockedByAnalysis = (g.blockedByAnalysis ?? 0) + 1;
       return { outcome: "blocked", diagnostics, logs: [], durationMs: 0, clock };
     }
   }
   return getSupervisor().run({ source: req.source, language: req.language, input: req.input, limits, clock, ruleId: req.ruleId, version: req.version });
 }
 
-/** Executor health for /api/health and /api/metrics (asks each child for its pool stats, bounded at 1 s). */
+/** Executor health for /api/health and /api/metrics (asks each child for its pool stats, bounded at 1 s). `runsByOutcome` includes runs blocked by the static check. */
 export async function getExecutorStats(): Promise<ExecutorStats & { staticCheck: "on" | "skipped" }> {
   const stats = await getSupervisor().stats();
-  return { ...stats, staticCheck: staticCheckSkipped() ? "skipped" : "on" };
+  // The supervisor counts what it answered; runs the static check refused never reached it.
+  const runsByOutcome = { ...stats.runsByOutcome, blocked: stats.runsByOutcome.blocked + (executorGlobal().blockedByAnalysis ?? 0) };
+  return { ...stats, runsByOutcome, staticCheck: staticCheckSkipped() ? "skipped" : "on" };
 }
 
 /** Stops taking work, lets in-flight runs finish for up to graceMs, then ends the executor processes. */

@@ -9,6 +9,8 @@ interface ExecutorGlobal {
   supervisor?: ExecutorSupervisor;
   skipBannerShown?: boolean;
   analysisCache?: Map<string, Diagnostic[]>;
+  /** Runs answered `blocked` by the static check before reaching the supervisor. */
+  blockedByAnalysis?: number;
 }
 
 const GLOBAL_KEY = Symbol.for("rulebox.executor");

@@ -104,6 +104,12 @@ export const executeBodySchema = z.strictObject({
   version: versionNumberSchema.optional(),
 });
 
+export const apiKeyParamsSchema = z.strictObject({ id: idSchema });
+
+export const createApiKeyBodySchema = z.strictObject({
+  name: storedText().pipe(z.string().trim().min(1, "name must not be empty").max(100)),
+});
+
 export const analyzeBodySchema = z.strictObject({
   source: z.string(),
   language: languageSchema.default("javascript"),

@@ -112,5 +112,8 @@ export function toErrorResponse(err: unknown): Response {
   const body: ErrorEnvelope = {
     error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) },
   };
-  return Response.json(body, { status: appError.status, headers: { "cache-control": "no-store" } });
+  const headers: Record<string, string> = { "cache-control": "no-store" };
+  // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
+  if (appError.code === "unauthorized") headers["www-authenticate"] = 'Bearer realm="rulebox"';
+  return Response.json(body, { status: appError.status, headers });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { ERROR_CODES, statusOf } from "./errors";
+import { ERROR_CODES, statusOf, unauthorized } from "./errors";
 import { defineRoute, json, MAX_JSON_DEPTH } from "./handler";
 
 const echo = defineRoute(
@@ -68,6 +68,34 @@ describe("defineRoute", () => {
     } finally {
       log.mockRestore();
     }
+  });
+});
+
+describe("defineRoute authorize", () => {
+  it("refuses before the body is read, with the envelope and a WWW-Authenticate challenge", async () => {
+    const handler = vi.fn(async () => json({}));
+    const guarded = defineRoute({ authorize: async () => Promise.reject(unauthorized("no key")), body: z.unknown() }, handler);
+    let pulled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled = true;
+        controller.enqueue(new TextEncoder().encode("{}"));
+        controller.close();
+      },
+      // highWaterMark 0: nothing is pulled until someone reads.
+    }, { highWaterMark: 0 });
+    const res = await guarded(new Request("http://test/", { method: "POST", body, duplex: "half" } as RequestInit), { params: Promise.resolve({}) });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer\b/);
+    expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "no key" } });
+    expect(pulled).toBe(false);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("lets an authorized request through to validation and the handler", async () => {
+    const guarded = defineRoute({ authorize: async () => undefined, body: z.strictObject({ a: z.number() }) }, async ({ body }) => json(body));
+    const res = await guarded(new Request("http://test/", { method: "POST", body: '{"a":1}' }), { params: Promise.resolve({}) });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { a: 1 } });
   });
 });
 

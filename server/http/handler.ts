@@ -27,6 +27,8 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   fieldLimits?: Record<string, number>;
   /** Hard cap on the raw body, checked while reading (default: the field limits plus 64 KiB). */
   maxBodyBytes?: number;
+  /** Runs first, before the body is read: throw (e.g. `unauthorized()`) to refuse the request. */
+  authorize?: (request: Request) => Promise<void>;
 }
 
 /** The validated request a handler receives. */
@@ -41,6 +43,7 @@ export interface RouteInput<P, Q, B> {
  * Wraps a route handler: reads the body with a size cap, parses JSON (400 on failure), enforces
  * field byte limits (413), validates params, query and body with strict zod schemas (422 with the
  * failing paths), and turns anything thrown into the error envelope. Handlers return a Response.
+ * `authorize` runs before any of that, so a refused request costs no body read or parse.
  */
 export function defineRoute<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
   spec: RouteSpec<P, Q, B>,
@@ -52,6 +55,7 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
     if (isDraining()) return toErrorResponse(busy("the server is shutting down; retry on another instance"));
     const finished = trackRequest();
     try {
+      if (spec.authorize) await spec.authorize(request);
       const params = spec.params ? parseWith(spec.params, await context.params, "params") : undefined;
       const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
       let body: unknown = undefined;

@@ -1,12 +1,15 @@
 // Property: no body, query or path a client can send makes any API route answer 5xx or crash it.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, call, createRule, get } from "../harness/api";
+import { baseUrl, call, createRule, get, testApiKey } from "../harness/api";
 
 let ruleId = "";
 let caseId = "";
+let auth: Record<string, string> = {};
 
 beforeAll(async () => {
+  // With a valid key, fuzzed execute bodies reach validation instead of stopping at the 401.
+  auth = { authorization: `Bearer ${await testApiKey()}` };
   ruleId = await createRule({ source: "export default (input) => ({ echo: input })", sampleInput: { a: 1 } });
   caseId = (await get(`/api/rules/${ruleId}/test-cases`)).body.testCases[0].id;
 });
@@ -20,6 +23,7 @@ const ROUTES: [string, string][] = [
   ["POST", "/api/rules/:rule/execute"],
   ["POST", "/api/run"],
   ["POST", "/api/analyze"],
+  ["POST", "/api/keys"],
 ];
 const fill = (template: string) => template.replace(":rule", ruleId).replace(":case", caseId);
 
@@ -53,9 +57,25 @@ describe("fuzzed requests never get a 5xx", () => {
   it.each(ROUTES)("%s %s", async (method, template) => {
     await fc.assert(
       fc.asyncProperty(anyBody, async (body) => {
-        const res = await call(method, fill(template), body);
+        const res = await call(method, fill(template), body, auth);
         expect(res.status, `${method} ${template} ${body.slice(0, 200)}`).toBeLessThan(500);
         expect(res.body).toBeTypeOf("object");
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("random credentials on execute: always the 401 envelope", async () => {
+    const token = fc.oneof(fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }), fc.constant("rbx_" + "A".repeat(43)));
+    const header = fc.oneof(
+      token.map((t) => ({ authorization: `Bearer ${t}` })),
+      token.map((t) => ({ "x-api-key": t })),
+      token.map((t) => ({ authorization: t })),
+    );
+    await fc.assert(
+      fc.asyncProperty(header, async (headers) => {
+        const res = await call("POST", `/api/rules/${ruleId}/execute`, { input: 1 }, headers);
+        expect({ status: res.status, code: res.body?.error?.code }, JSON.stringify(headers)).toEqual({ status: 401, code: "unauthorized" });
       }),
       { numRuns: 60 },
     );

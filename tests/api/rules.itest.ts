@@ -1,6 +1,6 @@
 // Rules: CRUD, archive/restore, seeded examples, and the error envelope of every failure class.
 import { describe, expect, it } from "vitest";
-import { call, createRule, del, get, patch, post, uniqueName } from "../harness/api";
+import { call, createRule, del, get, patch, post, testApiKey, uniqueName } from "../harness/api";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -196,10 +196,12 @@ describe("errors: one envelope, exact codes", () => {
       ["GET", "/api/runs/does-not-exist", undefined, "run does-not-exist not found"],
       ["POST", "/api/rules/does-not-exist/execute", { input: 1 }, "rule does-not-exist not found"],
       ["POST", "/api/run", { source: "export default () => 1", input: 1, ruleId: "does-not-exist" }, "rule does-not-exist not found"],
+      ["DELETE", "/api/keys/does-not-exist", undefined, "api key does-not-exist not found"],
       ["GET", "/api/no-such-route", undefined, "no API route GET /api/no-such-route"],
     ];
     for (const [method, path, body, message] of cases) {
-      const res = await call(method, path, method === "GET" || method === "DELETE" ? undefined : (body ?? {}));
+      // Every call carries an API key, so the execute row is about the missing rule, not auth.
+      const res = await call(method, path, method === "GET" || method === "DELETE" ? undefined : (body ?? {}), { authorization: `Bearer ${await testApiKey()}` });
       expect({ where: `${method} ${path}`, status: res.status, body: res.body }).toEqual({ where: `${method} ${path}`, status: 404, body: { error: { code: "not_found", message } } });
     }
   });
@@ -220,7 +222,7 @@ describe("errors: one envelope, exact codes", () => {
       ["POST", `/api/rules/${id}/test-cases`, { name: "big", input: bigInput }, INPUT_MESSAGE],
     ];
     for (const [method, path, body, message] of cases) {
-      const res = await call(method, path, body);
+      const res = await call(method, path, body, { authorization: `Bearer ${await testApiKey()}` });
       expect({ where: path, status: res.status, code: res.body.error.code, message: res.body.error.message }).toEqual({ where: path, status: 413, code: "payload_too_large", message });
     }
     const huge = await post("/api/run", { source: "export default () => 1", input: { blob: "z".repeat(3 * MiB) } });

@@ -1,6 +1,6 @@
 // Runs through the real executor: outcomes over HTTP, recording, history pagination, execute.
 import { describe, expect, it } from "vitest";
-import { createRule, del, get, post } from "../harness/api";
+import { createRule, del, execute, get, post } from "../harness/api";
 
 const OK_SOURCE = "export default function rule(input, ctx) { ctx.log('n is', input.n); return { double: input.n * 2 }; }";
 const THROWING_SOURCE = "export default function rule(input) {\n  throw new TypeError('bad input ' + input.n);\n}\n";
@@ -93,21 +93,21 @@ describe("POST /api/rules/:id/execute", () => {
   it("runs the latest version, or a pinned one, and records it with trigger api", async () => {
     const id = await createRule({ source: "export default (input) => ({ v: 1, n: input.n })" });
     await post(`/api/rules/${id}/versions`, { source: "export default (input) => ({ v: 2, n: input.n })", language: "javascript" });
-    const latest = await post(`/api/rules/${id}/execute`, { input: { n: 5 } });
+    const latest = await execute(id, { input: { n: 5 } });
     expect(latest.status).toBe(200);
     expect(latest.body).toMatchObject({ outcome: "ok", output: { v: 2, n: 5 }, version: 2, runId: expect.any(String) });
-    const pinned = await post(`/api/rules/${id}/execute`, { input: { n: 6 }, version: 1 });
+    const pinned = await execute(id, { input: { n: 6 }, version: 1 });
     expect(pinned.body).toMatchObject({ outcome: "ok", output: { v: 1, n: 6 }, version: 1 });
     const run = await get(`/api/runs/${pinned.body.runId}`);
     expect(run.body.run).toMatchObject({ ruleId: id, version: 1, trigger: "api", outcome: "ok", output: { v: 1, n: 6 } });
     expect(run.body.run).not.toHaveProperty("source");
-    const missing = await post(`/api/rules/${id}/execute`, { input: {}, version: 9 });
+    const missing = await execute(id, { input: {}, version: 9 });
     expect(missing).toMatchObject({ status: 404, body: { error: { code: "not_found", message: `version 9 of rule ${id} not found` } } });
   });
 
   it("records every concurrent execute (batched): each runId is distinct and in the history", async () => {
     const id = await createRule({ source: OK_SOURCE });
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, n) => post(`/api/rules/${id}/execute`, { input: { n } })));
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, n) => execute(id, { input: { n } })));
     expect(answers.map((a) => a.status)).toEqual(Array(40).fill(200));
     const ids = answers.map((a) => a.body.runId as string);
     expect(new Set(ids).size).toBe(40);
@@ -123,16 +123,16 @@ describe("POST /api/rules/:id/execute", () => {
     for (const name of ["Order discount", "Loan eligibility"]) {
       const rule = rules.find((r) => r.name === name)!;
       const [testCase] = (await get(`/api/rules/${rule.id}/test-cases`)).body.testCases;
-      const res = await post(`/api/rules/${rule.id}/execute`, { input: testCase.input });
+      const res = await execute(rule.id, { input: testCase.input });
       expect({ name, outcome: res.body.outcome, output: res.body.output }).toEqual({ name, outcome: "ok", output: testCase.expectedOutput });
     }
   });
 
   it("archiving keeps the history; executing an archived rule is a 409", async () => {
     const id = await createRule({ source: OK_SOURCE });
-    const run = await post(`/api/rules/${id}/execute`, { input: { n: 1 } });
+    const run = await execute(id, { input: { n: 1 } });
     await del(`/api/rules/${id}`);
-    expect(await post(`/api/rules/${id}/execute`, { input: { n: 1 } })).toMatchObject({
+    expect(await execute(id, { input: { n: 1 } })).toMatchObject({
       status: 409,
       body: { error: { code: "conflict", message: `rule ${id} is archived; restore it to execute it` } },
     });

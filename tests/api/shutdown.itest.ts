@@ -10,9 +10,11 @@ describe("graceful shutdown", () => {
     try {
       const rules = (await (await fetch(`${server.baseUrl}/api/rules`)).json()) as { rules: { id: string; name: string }[] };
       const rule = rules.rules.find((r) => r.name === "Order discount")!;
+      const created = await fetch(`${server.baseUrl}/api/keys`, { method: "POST", body: JSON.stringify({ name: "shutdown test" }), headers: { "content-type": "application/json" } });
+      const { secret } = (await created.json()) as { secret: string };
       const body = JSON.stringify({ input: { customer: { tier: "gold" }, items: [{ price: 200, quantity: 1 }] } });
       const execute = () =>
-        fetch(`${server.baseUrl}/api/rules/${rule.id}/execute`, { method: "POST", body, headers: { "content-type": "application/json" } }).then(
+        fetch(`${server.baseUrl}/api/rules/${rule.id}/execute`, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${secret}` } }).then(
           async (res) => ({ status: res.status, body: (await res.json()) as { runId?: string | null; error?: { code: string } } }),
           () => ({ status: 0, body: {} as { runId?: string | null; error?: { code: string } } }),
         );

@@ -14,10 +14,10 @@ export function baseUrl(): string {
 }
 
 /** Sends `body` (serialised as JSON unless it is already a string) and parses the JSON answer. */
-export async function call<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+export async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
   const res = await fetch(`${baseUrl()}${path}`, {
     method,
-    headers: body === undefined ? undefined : { "content-type": "application/json" },
+    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -47,4 +47,22 @@ export async function createRule(body: Record<string, unknown> = {}): Promise<st
   const res = await post<{ rule: { id: string } }>("/api/rules", { name: uniqueName(), ...body });
   if (res.status !== 201) throw new Error(`creating a rule answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.rule.id;
+}
+
+/** Creates an API key and returns its id and secret (shown only in this answer). */
+export async function createApiKey(name = uniqueName("key")): Promise<{ id: string; secret: string }> {
+  const res = await post<{ key: { id: string }; secret: string }>("/api/keys", { name });
+  if (res.status !== 201) throw new Error(`creating an API key answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { id: res.body.key.id, secret: res.body.secret };
+}
+
+let sharedKey: Promise<string> | undefined;
+/** One API key per test file, created on first use: for tests about execute itself, not about keys. */
+export function testApiKey(): Promise<string> {
+  return (sharedKey ??= createApiKey(uniqueName("itest key")).then((k) => k.secret));
+}
+
+/** POST /api/rules/:id/execute with a valid API key (the file's shared one unless `secret` is given). */
+export async function execute<T = any>(ruleId: string, body: unknown, secret?: string): Promise<ApiAnswer<T>> {
+  return call<T>("POST", `/api/rules/${ruleId}/execute`, body, { authorization: `Bearer ${secret ?? (await testApiKey())}` });
 }

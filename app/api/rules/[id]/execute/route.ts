@@ -3,6 +3,7 @@ import { recordApiRun } from "@/server/db/runs";
 import { getLatestRuleVersion, getRuleVersion } from "@/server/db/versions";
 import { getLimitCaps, runRule } from "@/server/executor";
 import type { Limits } from "@/server/contracts/run";
+import { requireApiKey } from "@/server/http/api-key-auth";
 import { conflict, notFound } from "@/server/http/errors";
 import { defineRoute, json, MAX_INPUT_BYTES } from "@/server/http/handler";
 import { executeBodySchema, ruleParamsSchema } from "@/server/http/contracts";
@@ -18,9 +19,9 @@ function clampToCaps(limits: Limits): Limits {
   };
 }
 
-// POST /api/rules/:id/execute — run the latest (or a pinned) saved version for another system; recorded (batched) with trigger "api"
+// POST /api/rules/:id/execute — run the latest (or a pinned) saved version for another system (API key required); recorded (batched) with trigger "api"
 export const POST = defineRoute(
-  { params: ruleParamsSchema, body: executeBodySchema, fieldLimits: { input: MAX_INPUT_BYTES } },
+  { authorize: requireApiKey, params: ruleParamsSchema, body: executeBodySchema, fieldLimits: { input: MAX_INPUT_BYTES } },
   async ({ params, body }) => {
     const rule = await getRule(params.id);
     if (!rule) throw notFound(`rule ${params.id} not found`);
