@@ -3,6 +3,7 @@
 // API keys for the execute endpoint: create (the secret is shown once), list, revoke with a confirm.
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, type ApiKey } from "@/components/lib/api-client";
+import { useAction } from "@/components/lib/use-action";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -137,22 +138,16 @@ export function ApiKeysPanel({ initialKeys }: { initialKeys: ApiKey[] }) {
 
 function CreateKeyForm({ onCreated, onError }: { onCreated: (result: { key: ApiKey; secret: string }) => Promise<void>; onError: (err: unknown) => void }) {
   const [name, setName] = useState("");
-  const [busy, setBusy] = useState(false);
+  const [busy, perform] = useAction(onError);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return;
-    setBusy(true);
-    onError(null);
-    try {
+    await perform(async () => {
       const result = await api.createApiKey(trimmed);
       setName("");
       await onCreated(result);
-    } catch (err) {
-      onError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="rb-card rb-create" onSubmit={submit} aria-label="Create API key">

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { Language } from "@/server/contracts/run";
 import { api, type RuleSummary } from "@/components/lib/api-client";
+import { useAction } from "@/components/lib/use-action";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { STARTER_SAMPLE_INPUT, starterSource } from "@/server/contracts/starter";
@@ -171,22 +172,16 @@ export function RuleList({ initialRules }: { initialRules: RuleSummary[] }) {
 function CreateRuleForm({ onCreated, onError }: { onCreated: (rule: { id: string; name: string }) => Promise<void>; onError: (err: unknown) => void }) {
   const [name, setName] = useState("");
   const [language, setLanguage] = useState<Language>("typescript");
-  const [busy, setBusy] = useState(false);
+  const [busy, perform] = useAction(onError);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return;
-    setBusy(true);
-    onError(null);
-    try {
+    await perform(async () => {
       const { rule } = await api.createRule({ name: trimmed, language, source: starterSource(language), message: "Initial version", sampleInput: STARTER_SAMPLE_INPUT });
       setName("");
       await onCreated({ id: rule.id, name: trimmed });
-    } catch (err) {
-      onError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="rb-card rb-create" onSubmit={submit} aria-label="Create rule">
@@ -219,7 +214,7 @@ function RuleRow(props: {
   const { rule } = props;
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(rule.name);
-  const [busy, setBusy] = useState(false);
+  const [busy, perform] = useAction(props.onError);
   const linkRef = useRef<HTMLAnchorElement>(null);
 
   useEffect(() => {
@@ -233,17 +228,11 @@ function RuleRow(props: {
       setName(rule.name);
       return;
     }
-    setBusy(true);
-    props.onError(null);
-    try {
+    await perform(async () => {
       await api.updateRule(rule.id, { name: trimmed });
       props.onRenamed({ id: rule.id, name: trimmed });
       setEditing(false);
-    } catch (err) {
-      props.onError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -36,28 +36,8 @@ export function VersionsPanel(props: {
           if (left !== "" && left !== right) props.onDiff(parseSide(left), parseSide(right));
         }}
       >
-        <label className="rb-row" style={{ gap: 4 }}>
-          <span className="rb-muted">Compare</span>
-          <select className="rb-select" aria-label="Compare from" value={left} onChange={(e) => setLeft(e.target.value)}>
-            {versions.map((v) => (
-              <option key={v.number} value={v.number}>
-                v{v.number}
-              </option>
-            ))}
-            <option value={WORKING_COPY}>Working copy</option>
-          </select>
-        </label>
-        <label className="rb-row" style={{ gap: 4 }}>
-          <span className="rb-muted">with</span>
-          <select className="rb-select" aria-label="Compare to" value={right} onChange={(e) => setRight(e.target.value)}>
-            {versions.map((v) => (
-              <option key={v.number} value={v.number}>
-                v{v.number}
-              </option>
-            ))}
-            <option value={WORKING_COPY}>Working copy</option>
-          </select>
-        </label>
+        <SideSelect label="Compare" ariaLabel="Compare from" value={left} onChange={setLeft} versions={versions} />
+        <SideSelect label="with" ariaLabel="Compare to" value={right} onChange={setRight} versions={versions} />
         <button type="submit" className="rb-btn rb-btn-sm" disabled={left === "" || left === right}>
           Show diff
         </button>
@@ -96,5 +76,22 @@ export function VersionsPanel(props: {
         ))}
       </ol>
     </div>
+  );
+}
+
+/** One side of a comparison: any saved version, or the working copy. */
+function SideSelect(props: { label: string; ariaLabel: string; value: string; onChange: (value: string) => void; versions: readonly { number: number }[] }) {
+  return (
+    <label className="rb-row" style={{ gap: 4 }}>
+      <span className="rb-muted">{props.label}</span>
+      <select className="rb-select" aria-label={props.ariaLabel} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.versions.map((v) => (
+          <option key={v.number} value={v.number}>
+            v{v.number}
+          </option>
+        ))}
+        <option value={WORKING_COPY}>Working copy</option>
+      </select>
+    </label>
   );
 }

@@ -4,6 +4,7 @@
 import { useEffect, useState } from "react";
 import type { LimitsInput } from "@/server/contracts/run";
 import { api, type LimitCaps } from "@/components/lib/api-client";
+import { useAction } from "@/components/lib/use-action";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { LIMIT_FIELDS as FIELDS, validateLimits, type LimitKey } from "./limits-form";
 
@@ -26,7 +27,7 @@ export function SettingsPanel(props: {
   const [description, setDescription] = useState(props.description);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, perform] = useAction(setError);
 
   useEffect(() => {
     api.limits().then(setCaps, setCapsError);
@@ -36,21 +37,15 @@ export function SettingsPanel(props: {
   const hasErrors = Object.keys(errors).length > 0;
 
   const save = async () => {
-    setBusy(true);
-    setError(null);
     setSaved(null);
-    try {
+    await perform(async () => {
       const patch: { name?: string; description?: string; limits: LimitsInput } = { limits };
       if (name.trim() !== props.name) patch.name = name.trim();
       if (description !== props.description) patch.description = description;
       await api.updateRule(props.ruleId, patch);
       props.onSaved({ name: patch.name ?? props.name, description: patch.description ?? props.description, limits });
       setSaved("Settings saved. They apply to runs from now on and are recorded with the next saved version.");
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
