@@ -3,6 +3,7 @@ import { languageSchema, limitsInputSchema, type Language, type Limits, type Lim
 import { getDb, getDialect, writeTransaction } from "./client";
 import { EntityNotFoundError } from "./errors";
 import { parseJsonColumn, toJsonText } from "./json";
+import { invalidateExecutables } from "./executable";
 import { insertNextVersion, toVersionDetail, type VersionDetail } from "./versions";
 
 /** A rule as listed. */
@@ -119,6 +120,7 @@ export async function createRule(rule: NewRule): Promise<RuleDetail> {
     }
     return created.id;
   });
+  invalidateExecutables();
   return requireRule(id);
 }
 
@@ -136,6 +138,7 @@ export async function updateRule(id: string, patch: { name?: string; description
       },
     });
   });
+  invalidateExecutables();
   return requireRule(id);
 }
 
@@ -156,6 +159,7 @@ async function setArchived(id: string, archived: boolean): Promise<RuleDetail> {
     if ((existing.archivedAt !== null) === archived) return;
     await tx.rule.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });
   });
+  invalidateExecutables();
   return requireRule(id);
 }
 

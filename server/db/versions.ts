@@ -4,6 +4,7 @@ import { getDb, writeTransaction, type DbTx } from "./client";
 import { EntityNotFoundError, isUniqueViolation, StateConflictError } from "./errors";
 import { hashSource } from "./hash";
 import { parseJsonColumn, toJsonText } from "./json";
+import { invalidateExecutables } from "./executable";
 
 // Versions are immutable: this module deliberately has no update or delete path.
 
@@ -82,7 +83,7 @@ export async function insertNextVersion(tx: DbTx, ruleId: string, version: NewVe
 export async function saveRuleVersion(ruleId: string, version: NewVersion): Promise<VersionDetail> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await writeTransaction(async (tx) => {
+      const saved = await writeTransaction(async (tx) => {
         const rule = await tx.rule.findUnique({ where: { id: ruleId }, select: { archivedAt: true } });
         if (!rule) throw new EntityNotFoundError("rule", ruleId);
         if (rule.archivedAt) throw new StateConflictError("rule is archived; restore it before saving a version");
@@ -90,6 +91,8 @@ export async function saveRuleVersion(ruleId: string, version: NewVersion): Prom
         await tx.rule.update({ where: { id: ruleId }, data: { updatedAt: new Date() } });
         return saved;
       });
+      invalidateExecutables();
+      return saved;
     } catch (err) {
       if (attempt < SAVE_ATTEMPTS && isUniqueViolation(err)) continue;
       throw err;

@@ -1,6 +1,5 @@
-import { getRule } from "@/server/db/rules";
+import { getExecutable } from "@/server/db/executable";
 import { recordApiRun } from "@/server/db/runs";
-import { getLatestRuleVersion, getRuleVersion } from "@/server/db/versions";
 import { getLimitCaps, runRule } from "@/server/executor";
 import type { Limits } from "@/server/contracts/run";
 import { requireApiKey } from "@/server/http/api-key-auth";
@@ -23,17 +22,17 @@ function clampToCaps(limits: Limits): Limits {
 export const POST = defineRoute(
   { authorize: requireApiKey, params: ruleParamsSchema, body: executeBodySchema, fieldLimits: { input: MAX_INPUT_BYTES } },
   async ({ params, body }) => {
-    const rule = await getRule(params.id);
+    const rule = await getExecutable(params.id, body.version);
     if (!rule) throw notFound(`rule ${params.id} not found`);
     if (rule.archived) throw conflict(`rule ${params.id} is archived; restore it to execute it`);
-    const version = body.version === undefined ? await getLatestRuleVersion(rule.id) : await getRuleVersion(rule.id, body.version);
-    if (!version) throw notFound(body.version === undefined ? `rule ${rule.id} has no saved version` : `version ${body.version} of rule ${rule.id} not found`);
+    const { version } = rule;
+    if (!version) throw notFound(body.version === undefined ? `rule ${rule.ruleId} has no saved version` : `version ${body.version} of rule ${rule.ruleId} not found`);
     const result = await runRule({ source: version.source, language: version.language, input: body.input, limits: clampToCaps(version.limits) });
     // Recorded asynchronously in batches (server/db/run-recorder.ts); the id is valid at once.
     let runId: string | null = null;
     try {
       runId = await recordApiRun({
-        ruleId: rule.id,
+        ruleId: rule.ruleId,
         versionNumber: version.number,
         source: null,
         sourceHash: version.sha256,
@@ -43,7 +42,7 @@ export const POST = defineRoute(
         result,
       });
     } catch (err) {
-      console.error(`[rulebox] could not record an api run of rule ${rule.id} v${version.number}`, err);
+      console.error(`[rulebox] could not record an api run of rule ${rule.ruleId} v${version.number}`, err);
     }
     return json({ ...result, runId, version: version.number });
   },

@@ -1,0 +1,85 @@
+import "server-only";
+// What POST /api/rules/:id/execute runs: the rule's latest (or a pinned) saved version, resolved
+// through a short-lived in-process cache so the hot path of other systems does not wait on the
+// database for every request (issue 5: execute must not bottleneck on the database).
+// Versions are immutable, so a cached version is never wrong; what can change is which version is
+// the latest and whether the rule is archived. Every write in this process (rules.ts, versions.ts)
+// clears the cache at once; other app processes see a change within RULEBOX_RULE_CACHE_MS.
+import { z } from "zod";
+import { getRule } from "./rules";
+import { getRuleVersion, type VersionDetail } from "./versions";
+
+/** A rule's saved version, as execute needs it. */
+export interface Executable {
+  ruleId: string;
+  archived: boolean;
+  /** null: the rule exists but has no such version (or none at all). */
+  version: VersionDetail | null;
+}
+
+const MAX_ENTRIES = 10_000;
+const envSchema = z.object({
+  RULEBOX_RULE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+});
+
+interface CacheState {
+  ttlMs: number;
+  /** Bumped by every write: a lookup that started before a write is not cached. */
+  generation: number;
+  entries: Map<string, { expiresAt: number; value: Promise<Executable | null> }>;
+}
+
+// On globalThis: Next.js bundles each route separately, and a save in one route must clear the
+// cache the execute route reads.
+const STATE_KEY = Symbol.for("rulebox.executableCache");
+
+function state(): CacheState {
+  const holder = globalThis as unknown as Record<symbol, CacheState | undefined>;
+  let current = holder[STATE_KEY];
+  if (!current) {
+    const env = envSchema.safeParse(process.env);
+    if (!env.success) throw new Error(`Invalid RULEBOX_RULE_CACHE_MS: ${env.error.issues.map((i) => i.message).join("; ")}`);
+    current = holder[STATE_KEY] = { ttlMs: env.data.RULEBOX_RULE_CACHE_MS, generation: 0, entries: new Map() };
+  }
+  return current;
+}
+
+async function load(ruleId: string, version: number | undefined): Promise<Executable | null> {
+  const rule = await getRule(ruleId);
+  if (!rule) return null;
+  if (version === undefined || rule.latestVersion?.number === version) return { ruleId, archived: rule.archived, version: rule.latestVersion };
+  return { ruleId, archived: rule.archived, version: await getRuleVersion(ruleId, version) };
+}
+
+/**
+ * The rule and the version to execute (`version` absent: the latest), or null for an unknown rule.
+ * Concurrent lookups of the same key share one database round trip; unknown rules are not cached.
+ */
+export function getExecutable(ruleId: string, version?: number): Promise<Executable | null> {
+  const cache = state();
+  if (cache.ttlMs === 0) return load(ruleId, version);
+  const key = `${ruleId}@${version ?? "latest"}`;
+  const now = performance.now();
+  const hit = cache.entries.get(key);
+  if (hit && hit.expiresAt > now) return hit.value;
+  if (hit) cache.entries.delete(key);
+
+  const generation = cache.generation;
+  const value = load(ruleId, version);
+  if (cache.entries.size >= MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value!);
+  cache.entries.set(key, { expiresAt: now + cache.ttlMs, value });
+  const forget = () => {
+    if (cache.entries.get(key)?.value === value) cache.entries.delete(key);
+  };
+  value.then((found) => {
+    if (found === null || cache.generation !== generation) forget();
+  }, forget);
+  return value;
+}
+
+/** Called by every write to rules and versions in this process. */
+export function invalidateExecutables(): void {
+  const cache = state();
+  cache.generation += 1;
+  cache.entries.clear();
+}
