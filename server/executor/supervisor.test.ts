@@ -158,7 +158,9 @@ describe("ExecutorSupervisor (live child process)", () => {
     let bystanderChecked = false;
     for (let attempt = 0; attempt < 8 && aborts < 2; attempt++) {
       const before = await supervisor.stats();
-      const bystander = bystanderChecked ? undefined : supervisor.run(task(NEVER_SETTLES, null, { ...LIMITS, timeoutMs: 10_000 }));
+      // A fresh source each attempt: a bystander that timed out before would be a noisy rule, and
+      // runs of noisy rules take turns (noisy-rules.ts), so it would never share the bomb's process.
+      const bystander = bystanderChecked ? undefined : supervisor.run(task(`${NEVER_SETTLES}\n// attempt ${attempt}`, null, { ...LIMITS, timeoutMs: 10_000 }));
       const bomb = await supervisor.run(task(MAP_HEAP_BOMB, null, bombLimits));
       expect(["crashed", "memory"]).toContain(bomb.outcome);
       if (bomb.outcome === "crashed") {
@@ -182,6 +184,31 @@ describe("ExecutorSupervisor (live child process)", () => {
     expect(await supervisor.run(task(ECHO, "fine"))).toMatchObject({ outcome: "ok", output: "fine" });
     expect((await supervisor.stats()).executorRestarts).toBe(before.executorRestarts);
   }, 120_000);
+
+  it("lets runs of a rule that hit its limits take turns, while other runs pass them", async () => {
+    const local = new ExecutorSupervisor({ distDir, executors: 2, log: () => {} });
+    try {
+      await local.ready(30_000);
+      const loop = (n: number) => task(`export default function spin() { for (;;) {} }`, n, { ...LIMITS, timeoutMs: 300 });
+      // Unknown so far: it runs like any rule, and its timeout marks it noisy.
+      expect((await local.run(loop(0))).outcome).toBe("timeout");
+      const finished: string[] = [];
+      const track = (name: string, run: Promise<RunResult>) => run.then((r) => (finished.push(name), r));
+      const first = track("loop 1", local.run(loop(1)));
+      const second = track("loop 2", local.run(loop(2)));
+      const during = await local.stats();
+      expect(during.noisy).toEqual({ rules: 1, inFlight: 1, waiting: 1 });
+      // The other executor is free of noisy work, so an ordinary run answers before either loop.
+      const echo = track("echo", local.run(task(ECHO, "passes")));
+      expect(await echo).toMatchObject({ outcome: "ok", output: "passes" });
+      expect((await first).outcome).toBe("timeout");
+      expect((await second).outcome).toBe("timeout");
+      expect(finished).toEqual(["echo", "loop 1", "loop 2"]);
+      expect((await local.stats()).noisy).toEqual({ rules: 1, inFlight: 0, waiting: 0 });
+    } finally {
+      await local.shutdown(500);
+    }
+  });
 
   it("rejects with ExecutorBusyError once the bounded queue is full", async () => {
     const small = new ExecutorSupervisor({ distDir, executors: 1, maxInFlightPerExecutor: 1, maxQueue: 1, log: () => {} });

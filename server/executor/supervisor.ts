@@ -10,6 +10,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import type { Outcome, RunResult } from "../contracts/run";
+import { NoisyRules } from "./noisy-rules";
 import { CrashQuarantine, isProcessAbort } from "./quarantine";
 import { childMessageSchema, parseRunResult, type ChildMessage, type ChildWall, type PoolStatsMessage, type RunTaskMessage } from "./ipc";
 
@@ -59,6 +60,8 @@ export interface ExecutorStats {
   runLatencyMs: LatencySnapshot;
   /** Rule sources refused after being in flight in repeated process aborts (see quarantine.ts). */
   quarantinedRules: number;
+  /** Rules whose recent runs hit their limits (noisy-rules.ts): their runs in flight and waiting. */
+  noisy: { rules: number; inFlight: number; waiting: number };
   /** Every answer the supervisor gave, by outcome (includes `crashed` answers the pool never saw). */
   runsByOutcome: Record<Outcome, number>;
   /** Summed over live children (a child that just died contributes nothing). */
@@ -95,6 +98,10 @@ interface PendingRun {
   resolve: (result: RunResult) => void;
   /** performance.now() after which the app stops waiting. */
   deadline: number;
+  /** A run of a rule that recently ran into its limits (noisy-rules.ts): it takes the noisy lane. */
+  noisy?: boolean;
+  /** Set while a noisy run holds a noisy-lane slot on this executor. */
+  noisyOn?: ExecutorHandle;
 }
 
 const supervisorEnvSchema = z.object({
@@ -107,6 +114,8 @@ const supervisorEnvSchema = z.object({
   RULEBOX_EXECUTOR_NPROC: z.coerce.number().int().positive().default(4096),
   RULEBOX_EXECUTOR_TZ: z.string().min(1).default("UTC"),
   RULEBOX_EXECUTOR_QUARANTINE_MS: z.coerce.number().int().nonnegative().default(600_000),
+  /** Runs of noisy rules (recent timeout, memory or crash) in flight at once, over all executors. */
+  RULEBOX_NOISY_CONCURRENCY: z.coerce.number().int().positive().default(1),
 });
 
 const manifestSchema = z.object({
@@ -303,6 +312,8 @@ class ExecutorHandle {
   child: ChildProcess | undefined;
   state: ExecutorState = "dead";
   readonly inFlight = new Map<number, PendingRun>();
+  /** Noisy-lane runs in flight here: ordinary runs go elsewhere while possible. */
+  noisyInFlight = 0;
   outbox: { id: number; task: RunTaskMessage }[] = [];
   readonly statsWaiters = new Map<number, (stats: PoolStatsMessage | undefined) => void>();
   readonly pongWaiters = new Map<number, () => void>();
@@ -328,6 +339,10 @@ export class ExecutorSupervisor {
   private readonly log: NonNullable<SupervisorOptions["log"]>;
   private readonly handles: ExecutorHandle[];
   private readonly waiting: PendingRun[] = [];
+  /** Noisy runs waiting for a noisy-lane slot (at most RULEBOX_NOISY_CONCURRENCY run at once). */
+  private readonly noisyWaiting: PendingRun[] = [];
+  private noisyInFlight = 0;
+  private readonly noisy = new NoisyRules();
   private readonly runsByOutcome = emptyByOutcome();
   private readonly quarantine: CrashQuarantine;
   private readonly latency = new LatencyHistogram();
@@ -457,10 +472,20 @@ export class ExecutorSupervisor {
         resolve: (result) => {
           this.runsByOutcome[result.outcome] += 1;
           this.latency.observe(performance.now() - startedAt);
+          this.noisy.observe(task, result.outcome);
+          if (pending.noisyOn) this.releaseNoisySlot(pending);
           resolve(result);
         },
         deadline: performance.now() + task.limits.timeoutMs + this.opts.answerGraceMs,
+        noisy: this.noisy.has(task),
       };
+      if (pending.noisy) {
+        if (!this.startNoisy(pending)) {
+          if (this.noisyWaiting.length >= this.opts.maxQueue) reject(new ExecutorBusyError("queue_full"));
+          else this.noisyWaiting.push(pending);
+        }
+        return;
+      }
       const handle = this.pickExecutor();
       if (handle) {
         this.dispatch(handle, pending);
@@ -472,13 +497,40 @@ export class ExecutorSupervisor {
     });
   }
 
+  /** The ready executor with the fewest runs in flight, preferring those not busy with a noisy run. */
   private pickExecutor(): ExecutorHandle | undefined {
     let best: ExecutorHandle | undefined;
     for (const handle of this.handles) {
       if (handle.state !== "ready" || handle.inFlight.size >= this.opts.maxInFlightPerExecutor) continue;
-      if (!best || handle.inFlight.size < best.inFlight.size) best = handle;
+      if (!best) best = handle;
+      else if ((handle.noisyInFlight > 0) !== (best.noisyInFlight > 0)) best = handle.noisyInFlight > 0 ? best : handle;
+      else if (handle.inFlight.size < best.inFlight.size) best = handle;
     }
     return best;
+  }
+
+  /** Dispatches a noisy run if a noisy-lane slot and an executor are free; false when it must wait. */
+  private startNoisy(pending: PendingRun): boolean {
+    if (this.noisyInFlight >= this.env.RULEBOX_NOISY_CONCURRENCY) return false;
+    const handle = this.pickExecutor();
+    if (!handle) return false;
+    this.noisyInFlight += 1;
+    handle.noisyInFlight += 1;
+    pending.noisyOn = handle;
+    this.dispatch(handle, pending);
+    return true;
+  }
+
+  private releaseNoisySlot(pending: PendingRun): void {
+    this.noisyInFlight -= 1;
+    pending.noisyOn!.noisyInFlight -= 1;
+    pending.noisyOn = undefined;
+    // After the caller's answer: the next noisy run starts on a later turn.
+    setImmediate(() => this.drainNoisy());
+  }
+
+  private drainNoisy(): void {
+    while (this.noisyWaiting.length > 0 && this.startNoisy(this.noisyWaiting[0]!)) this.noisyWaiting.shift();
   }
 
   private dispatch(handle: ExecutorHandle, pending: PendingRun): void {
@@ -497,6 +549,7 @@ export class ExecutorSupervisor {
   }
 
   private drainWaiting(): void {
+    this.drainNoisy();
     while (this.waiting.length > 0) {
       const handle = this.pickExecutor();
       if (!handle) return;
@@ -661,6 +714,12 @@ export class ExecutorSupervisor {
       this.waiting.splice(i, 1);
       pending.resolve(crashed(pending.task.clock, "No executor process became available in time"));
     }
+    for (let i = this.noisyWaiting.length - 1; i >= 0; i--) {
+      const pending = this.noisyWaiting[i]!;
+      if (pending.deadline > now) continue;
+      this.noisyWaiting.splice(i, 1);
+      pending.resolve(crashed(pending.task.clock, "This rule recently ran into its limits, so its runs take turns; this one waited too long for its turn"));
+    }
     if (now - this.lastPing >= this.opts.heartbeatIntervalMs) {
       this.lastPing = now;
       for (const handle of this.handles) {
@@ -712,7 +771,8 @@ export class ExecutorSupervisor {
       alive: this.handles.filter((h) => h.state === "ready").length,
       executorRestarts: this.handles.reduce((n, h) => n + h.restarts, 0),
       inFlight: this.handles.reduce((n, h) => n + h.inFlight.size, 0),
-      queueDepth: this.waiting.length,
+      queueDepth: this.waiting.length + this.noisyWaiting.length,
+      noisy: { rules: this.noisy.size, inFlight: this.noisyInFlight, waiting: this.noisyWaiting.length },
       quarantinedRules: this.quarantine.size,
       runLatencyMs: this.latency.snapshot(),
       runsByOutcome: { ...this.runsByOutcome },
@@ -758,7 +818,7 @@ export class ExecutorSupervisor {
     }
     this.stopping = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const pending of this.waiting.splice(0)) pending.resolve(crashed(pending.task.clock, "The executor is shutting down"));
+    for (const pending of [...this.waiting.splice(0), ...this.noisyWaiting.splice(0)]) pending.resolve(crashed(pending.task.clock, "The executor is shutting down"));
     await Promise.all(
       this.handles.map(async (handle) => {
         if (handle.restartTimer) clearTimeout(handle.restartTimer);

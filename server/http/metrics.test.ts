@@ -75,6 +75,7 @@ function fakeExecutorStats(): ExecutorStats {
     queueDepth: 4,
     runLatencyMs: { bucketsMs: [1, 10], counts: [5, 1, 0], sumMs: 12, count: 6 },
     quarantinedRules: 0,
+    noisy: { rules: 1, inFlight: 1, waiting: 3 },
     runsByOutcome: { ok: 4, error: 1, timeout: 0, memory: 0, output_limit: 0, blocked: 1, crashed: 0 },
     pool: { threads: 4, queueSize: 0, completed: 6, workerRestarts: 2, byOutcome: { ok: 4, error: 1, timeout: 0, memory: 0, output_limit: 0, blocked: 0, crashed: 0 } },
     wall: null,

@@ -149,6 +149,8 @@ export function buildMetricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
       { name: "rulebox_executor_pool_queue_depth", help: "Runs queued inside the executor processes' pools.", type: "gauge", samples: one(executor.pool.queueSize) },
       { name: "rulebox_executor_in_flight", help: "Runs dispatched to executor processes and not answered yet.", type: "gauge", samples: one(executor.inFlight) },
       { name: "rulebox_executor_quarantined_rules", help: "Rule sources refused after repeated executor process aborts.", type: "gauge", samples: one(executor.quarantinedRules) },
+      { name: "rulebox_executor_noisy_rules", help: "Rule sources whose recent runs hit their time or memory limit or took an executor down; their runs take turns.", type: "gauge", samples: one(executor.noisy.rules) },
+      { name: "rulebox_executor_noisy_waiting", help: "Runs of noisy rules waiting for their turn.", type: "gauge", samples: one(executor.noisy.waiting) },
     );
   }
   families.push(
