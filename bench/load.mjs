@@ -1,0 +1,384 @@
+// `npm run load [-- --json] [-- --clients 16] [-- --seconds 20] [-- --hostile-ratio 0.05] [-- --url http://…]`
+// Drives a started Rulebox over loopback through the production path (POST /api/rules/:id/execute
+// with an API key) with N closed-loop clients for a bounded time, in two phases:
+//   baseline  benign rules only                       → baselineP50Ms / baselineP99Ms
+//   mixed     the same, with a share of hostile rules  → benignP50Ms / benignP99Ms under attack
+// Hostile rules: a sync endless loop, an async microtask loop, a never-settling promise, a heap
+// bomb (may abort a whole executor process, nodejs/node#47224), an output flood and a log flood.
+// Reports throughput, HTTP errors, executor restarts, RSS over time (the app and its executor
+// processes, when this script started the server) and lost records: runs answered with a runId
+// that are not in the run history once the batched recorder has flushed.
+// Without --url it builds when needed and starts its own server (`node scripts/start.mjs`) on a
+// free port with a temp SQLite database, and stops it afterwards. Prints a table; with --json,
+// one JSON object as the last line. The load generator shares the machine with the server.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    url: { type: "string" },
+    clients: { type: "string", default: "16" },
+    seconds: { type: "string", default: "20" },
+    "baseline-seconds": { type: "string" },
+    "hostile-ratio": { type: "string", default: "0.05" },
+    json: { type: "boolean", default: false },
+  },
+});
+const clients = positiveInt(args.clients, "--clients");
+const seconds = Math.min(600, positiveNumber(args.seconds, "--seconds"));
+const baselineSeconds = Math.min(600, args["baseline-seconds"] ? positiveNumber(args["baseline-seconds"], "--baseline-seconds") : Math.max(5, seconds / 2));
+const hostileRatio = Number(args["hostile-ratio"]);
+if (!(hostileRatio >= 0 && hostileRatio <= 1)) fail("--hostile-ratio must be between 0 and 1");
+const say = (line) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+
+function fail(message) {
+  console.error(`load: ${message}`);
+  process.exit(2);
+}
+function positiveNumber(text, name) {
+  const n = Number(text);
+  if (!(n > 0)) fail(`${name} must be a positive number, got "${text}"`);
+  return n;
+}
+function positiveInt(text, name) {
+  const n = positiveNumber(text, name);
+  if (!Number.isInteger(n)) fail(`${name} must be a whole number, got "${text}"`);
+  return n;
+}
+
+const BENIGN = {
+  name: "benign: order total (lodash)",
+  source: `import _ from "lodash";
+export default function rule(input, ctx) {
+  const total = _.sumBy(input.items, (item) => item.price * item.qty);
+  ctx.log("items", input.items.length);
+  return { total, discount: total > 100 ? 0.1 : 0, skus: _.uniq(_.map(input.items, "sku")).length };
+}
+`,
+  input: { items: [{ sku: "A-1", price: 19.5, qty: 2 }, { sku: "B-2", price: 42, qty: 1 }, { sku: "C-3", price: 7.25, qty: 4 }] },
+};
+const HOSTILE = [
+  { name: "hostile: sync endless loop", source: "export default function rule() {\n  for (;;) {}\n}\n" },
+  { name: "hostile: microtask loop", source: "export default async function rule() {\n  for (;;) await null;\n}\n" },
+  { name: "hostile: never-settling promise", source: "export default function rule() {\n  return new Promise(() => {});\n}\n" },
+  { name: "hostile: heap bomb", source: "export default function rule() {\n  let a = [1];\n  for (;;) a = a.concat(a);\n}\n" },
+  { name: "hostile: output flood", source: "export default function rule() {\n  return 'x'.repeat(8 * 1024 * 1024);\n}\n" },
+  { name: "hostile: log flood", source: "export default function rule(input, ctx) {\n  for (let i = 0; i < 200000; i++) ctx.log('flood', i);\n  return 1;\n}\n" },
+];
+
+// ---------- server ----------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startOwnServer() {
+  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(path.join(root, ".executor-dist", "manifest.json"));
+  if (!built) {
+    say("load: no production build; running scripts/build.mjs");
+    const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: ["ignore", args.json ? 2 : "inherit", "inherit"] });
+    if (r.status !== 0) fail("build failed");
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rulebox-load-"));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", HOSTNAME: "127.0.0.1", PORT: String(port), DATABASE_URL: `file:${path.join(dir, "load.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready within 120 s\n${output}`)), 120_000);
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      if (output.includes(`serving on ${baseUrl}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready\n${output}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { baseUrl, pid: child.pid, stop };
+}
+
+// ---------- RSS of a process tree, from /proc ----------
+
+function readProc(pid, file) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function treeRssMb(rootPid) {
+  const children = new Map();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProc(entry, "stat");
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(Number(entry));
+  }
+  let kb = 0;
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop();
+    const status = readProc(pid, "status");
+    const match = status && /VmRSS:\s+(\d+) kB/.exec(status);
+    if (match) kb += Number(match[1]);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return kb / 1024;
+}
+
+// ---------- HTTP ----------
+
+// node:http with a keep-alive agent: undici's fetch costs the load generator about twice the CPU
+// per request, and the generator shares the two cores with the server it measures.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function api(baseUrl, method, route, body, headers = {}) {
+  const url = new URL(route, baseUrl);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method,
+        agent,
+        headers: payload === undefined ? headers : { "content-type": "application/json", "content-length": Buffer.byteLength(payload), ...headers },
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let json;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, body: json, text });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+async function must(baseUrl, method, route, body, headers) {
+  const res = await api(baseUrl, method, route, body, headers);
+  if (res.status >= 300) throw new Error(`${method} ${route} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+async function executorStats(baseUrl) {
+  const health = await must(baseUrl, "GET", "/api/health");
+  return health.executor;
+}
+
+async function recorderBuffered(baseUrl) {
+  const res = await api(baseUrl, "GET", "/api/metrics");
+  const match = /^rulebox_run_recorder_buffered (\d+)/m.exec(res.text);
+  return match ? Number(match[1]) : 0;
+}
+
+// ---------- the load ----------
+
+function quantile(sorted, q) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+}
+const round = (n, digits = 2) => (n === null ? null : Number(n.toFixed(digits)));
+
+/** Closed-loop clients for `ms`; each request is hostile with probability `ratio`. */
+async function drive(baseUrl, auth, rules, { ms, ratio }) {
+  const samples = [];
+  const started = performance.now();
+  const end = started + ms;
+  let pick = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const hostile = Math.random() < ratio;
+        const rule = hostile ? rules.hostile[pick++ % rules.hostile.length] : rules.benign;
+        const t = performance.now();
+        let status = 0;
+        let outcome = null;
+        let runId = null;
+        try {
+          const res = await api(baseUrl, "POST", `/api/rules/${rule.id}/execute`, { input: rule.input ?? null }, auth);
+          status = res.status;
+          outcome = res.body?.outcome ?? res.body?.error?.code ?? null;
+          runId = res.body?.runId ?? null;
+        } catch {
+          status = 0; // connection error
+        }
+        samples.push({ hostile, rule: rule.name, ruleId: rule.id, status, outcome, runId, ms: performance.now() - t });
+      }
+    }),
+  );
+  return { samples, elapsedMs: performance.now() - started };
+}
+
+function summarizePhase({ samples, elapsedMs }) {
+  const benign = Float64Array.from(samples.filter((s) => !s.hostile && s.status === 200).map((s) => s.ms)).sort();
+  const statuses = {};
+  for (const s of samples) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+  const outcomes = {};
+  for (const s of samples) {
+    const key = `${s.hostile ? s.rule : "benign"} → ${s.outcome}`;
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+  }
+  return {
+    requests: samples.length,
+    runsPerSec: round((samples.length / elapsedMs) * 1000, 1),
+    benignP50Ms: round(quantile(benign, 0.5)),
+    benignP99Ms: round(quantile(benign, 0.99)),
+    benignNotOk: samples.filter((s) => !s.hostile && s.outcome !== "ok").length,
+    http5xx: samples.filter((s) => s.status >= 500).length,
+    http503: samples.filter((s) => s.status === 503).length,
+    connectionErrors: samples.filter((s) => s.status === 0).length,
+    statuses,
+    outcomes,
+  };
+}
+
+/** Run ids answered per rule that the run history does not hold (after the recorder flushed). */
+async function countLostRecords(baseUrl, samples) {
+  const deadline = Date.now() + 30_000;
+  while ((await recorderBuffered(baseUrl)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const promised = new Map();
+  for (const s of samples) {
+    if (!s.runId) continue;
+    if (!promised.has(s.ruleId)) promised.set(s.ruleId, new Set());
+    promised.get(s.ruleId).add(s.runId);
+  }
+  let lost = 0;
+  let stored = 0;
+  for (const [ruleId, ids] of promised) {
+    const seen = new Set();
+    let cursor = null;
+    do {
+      const page = await must(baseUrl, "GET", `/api/rules/${ruleId}/runs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      for (const run of page.runs) seen.add(run.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    for (const id of ids) (seen.has(id) ? stored++ : lost++);
+  }
+  return { promised: stored + lost, stored, lost };
+}
+
+const server = args.url ? { baseUrl: args.url.replace(/\/$/, ""), pid: null, stop: async () => undefined } : await startOwnServer();
+const rssSeries = [];
+let sampler;
+try {
+  const { baseUrl } = server;
+  say(`load: ${baseUrl}, ${clients} clients, baseline ${baselineSeconds} s benign only, then ${seconds} s with ${hostileRatio * 100}% hostile`);
+  const { secret } = await must(baseUrl, "POST", "/api/keys", { name: `load ${new Date().toISOString()}` });
+  const auth = { authorization: `Bearer ${secret}` };
+  const stamp = Date.now().toString(36);
+  const create = async (spec) => {
+    const { rule } = await must(baseUrl, "POST", "/api/rules", { name: `${spec.name} ${stamp}`, source: spec.source, language: "javascript", message: "load test" });
+    return { id: rule.id, name: spec.name, input: spec.input };
+  };
+  const rules = { benign: await create(BENIGN), hostile: await Promise.all(HOSTILE.map(create)) };
+
+  const t0 = performance.now();
+  if (server.pid) {
+    sampler = setInterval(() => rssSeries.push({ s: round((performance.now() - t0) / 1000, 1), mb: round(treeRssMb(server.pid), 1) }), 500);
+  }
+  const warm = await drive(baseUrl, auth, rules, { ms: 1_000, ratio: 0 });
+  if (warm.samples.some((s) => s.status !== 200)) throw new Error(`warm-up failed: ${JSON.stringify(summarizePhase(warm).statuses)}`);
+  const before = await executorStats(baseUrl);
+  const baselineRun = await drive(baseUrl, auth, rules, { ms: baselineSeconds * 1000, ratio: 0 });
+  const baseline = summarizePhase(baselineRun);
+  say(`load: baseline ${baseline.requests} requests, ${baseline.runsPerSec}/s, benign p50 ${baseline.benignP50Ms} ms, p99 ${baseline.benignP99Ms} ms`);
+  const mixedRun = await drive(baseUrl, auth, rules, { ms: seconds * 1000, ratio: hostileRatio });
+  const mixed = summarizePhase(mixedRun);
+  const after = await executorStats(baseUrl);
+  clearInterval(sampler);
+  const records = await countLostRecords(baseUrl, [...warm.samples, ...baselineRun.samples, ...mixedRun.samples]);
+
+  const peakRssMb = rssSeries.length ? Math.max(...rssSeries.map((p) => p.mb)) : null;
+  const targets = {
+    zeroLostRecords: records.lost === 0,
+    zero5xx: baseline.http5xx + mixed.http5xx === 0,
+    benignP99Within3xBaseline: mixed.benignP99Ms !== null && baseline.benignP99Ms !== null && mixed.benignP99Ms <= 3 * baseline.benignP99Ms,
+  };
+  const summary = {
+    requests: mixed.requests,
+    runsPerSec: mixed.runsPerSec,
+    benignP50Ms: mixed.benignP50Ms,
+    benignP99Ms: mixed.benignP99Ms,
+    baselineP50Ms: baseline.benignP50Ms,
+    baselineP99Ms: baseline.benignP99Ms,
+    baselineRunsPerSec: baseline.runsPerSec,
+    p99Ratio: round(mixed.benignP99Ms / baseline.benignP99Ms),
+    benignNotOk: mixed.benignNotOk,
+    hostileRequests: mixedRun.samples.filter((s) => s.hostile).length,
+    http5xx: baseline.http5xx + mixed.http5xx,
+    http503: baseline.http503 + mixed.http503,
+    connectionErrors: baseline.connectionErrors + mixed.connectionErrors,
+    lostRecords: records.lost,
+    recordsPromised: records.promised,
+    executorRestarts: after.executorRestarts - before.executorRestarts,
+    quarantinedRules: after.quarantinedRules,
+    peakRssMb,
+    rssMb: rssSeries.filter((_, i) => i % 4 === 0),
+    outcomes: mixed.outcomes,
+    config: { clients, seconds, baselineSeconds, hostileRatio, cores: os.availableParallelism(), node: process.version },
+    targets,
+    targetsMet: Object.values(targets).every(Boolean),
+  };
+
+  say("");
+  say(`phase     requests  runs/s   benign p50  benign p99  5xx`);
+  say(`baseline  ${String(baseline.requests).padEnd(9)} ${String(baseline.runsPerSec).padEnd(8)} ${String(baseline.benignP50Ms).padEnd(11)} ${String(baseline.benignP99Ms).padEnd(11)} ${baseline.http5xx}`);
+  say(`mixed     ${String(mixed.requests).padEnd(9)} ${String(mixed.runsPerSec).padEnd(8)} ${String(mixed.benignP50Ms).padEnd(11)} ${String(mixed.benignP99Ms).padEnd(11)} ${mixed.http5xx}`);
+  say("");
+  for (const [key, n] of Object.entries(mixed.outcomes).sort()) say(`  ${key}: ${n}`);
+  say("");
+  say(`benign p99 under hostile load: ${summary.p99Ratio}× baseline (target ≤ 3×)`);
+  say(`lost records: ${records.lost} of ${records.promised}; executor restarts: ${summary.executorRestarts}; peak RSS ${peakRssMb ?? "n/a (--url)"} MB`);
+  say(`targets: ${Object.entries(targets).map(([k, v]) => `${k} ${v ? "met" : "MISSED"}`).join(", ")}`);
+  if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  process.exitCode = summary.targetsMet ? 0 : 1;
+} finally {
+  clearInterval(sampler);
+  await server.stop();
+}
