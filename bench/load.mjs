@@ -2,7 +2,8 @@
 // Drives a started Rulebox over loopback through the production path (POST /api/rules/:id/execute
 // with an API key) with N closed-loop clients for a bounded time, in two phases:
 //   baseline  benign rules only                       → baselineP50Ms / baselineP99Ms
-//   mixed     the same, with a share of hostile rules  → benignP50Ms / benignP99Ms under attack
+//   mixed     the same clients, plus a stream of hostile requests making up --hostile-ratio of
+//             all requests                                → benignP50Ms / benignP99Ms under attack
 // Hostile rules: a sync endless loop, an async microtask loop, a never-settling promise, a heap
 // bomb (may abort a whole executor process, nodejs/node#47224), an output flood and a log flood.
 // Reports throughput, HTTP errors, executor restarts, RSS over time (the app and its executor
@@ -225,34 +226,57 @@ function quantile(sorted, q) {
 }
 const round = (n, digits = 2) => (n === null ? null : Number(n.toFixed(digits)));
 
-/** Closed-loop clients for `ms`; each request is hostile with probability `ratio`. */
+/**
+ * `clients` closed-loop benign clients for `ms`, plus hostile traffic as its own stream: after
+ * each benign answer, hostile requests are sent so that they make up `ratio` of all requests.
+ * They are not awaited by the benign clients (attackers are other callers: a slow hostile run
+ * must not slow the benign load down by holding one of its clients); at most 4 per client are
+ * outstanding at once, so the load stays bounded.
+ */
 async function drive(baseUrl, auth, rules, { ms, ratio }) {
   const samples = [];
   const started = performance.now();
   const end = started + ms;
+  const hostileInFlight = new Set();
+  const maxHostileInFlight = clients * 4;
+  let credit = 0;
   let pick = 0;
+  let hostileSkipped = 0;
+  const send = async (rule, hostile) => {
+    const t = performance.now();
+    let status = 0;
+    let outcome = null;
+    let runId = null;
+    try {
+      const res = await api(baseUrl, "POST", `/api/rules/${rule.id}/execute`, { input: rule.input ?? null }, auth);
+      status = res.status;
+      outcome = res.body?.outcome ?? res.body?.error?.code ?? null;
+      runId = res.body?.runId ?? null;
+    } catch {
+      status = 0; // connection error
+    }
+    samples.push({ hostile, rule: rule.name, ruleId: rule.id, status, outcome, runId, ms: performance.now() - t, at: t - started });
+  };
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < end) {
-        const hostile = Math.random() < ratio;
-        const rule = hostile ? rules.hostile[pick++ % rules.hostile.length] : rules.benign;
-        const t = performance.now();
-        let status = 0;
-        let outcome = null;
-        let runId = null;
-        try {
-          const res = await api(baseUrl, "POST", `/api/rules/${rule.id}/execute`, { input: rule.input ?? null }, auth);
-          status = res.status;
-          outcome = res.body?.outcome ?? res.body?.error?.code ?? null;
-          runId = res.body?.runId ?? null;
-        } catch {
-          status = 0; // connection error
+        await send(rules.benign, false);
+        credit += ratio / (1 - ratio || 1);
+        while (ratio > 0 && credit >= 1) {
+          credit -= 1;
+          if (hostileInFlight.size >= maxHostileInFlight) {
+            hostileSkipped += 1;
+            continue;
+          }
+          const request = send(rules.hostile[pick++ % rules.hostile.length], true).finally(() => hostileInFlight.delete(request));
+          hostileInFlight.add(request);
         }
-        samples.push({ hostile, rule: rule.name, ruleId: rule.id, status, outcome, runId, ms: performance.now() - t });
       }
     }),
   );
-  return { samples, elapsedMs: performance.now() - started };
+  const elapsedMs = performance.now() - started;
+  await Promise.all(hostileInFlight);
+  return { samples, elapsedMs, hostileSkipped };
 }
 
 function summarizePhase({ samples, elapsedMs }) {
@@ -266,12 +290,13 @@ function summarizePhase({ samples, elapsedMs }) {
   }
   return {
     requests: samples.length,
-    runsPerSec: round((samples.length / elapsedMs) * 1000, 1),
+    runsPerSec: round((samples.filter((s) => s.status === 200).length / elapsedMs) * 1000, 1),
     benignP50Ms: round(quantile(benign, 0.5)),
     benignP99Ms: round(quantile(benign, 0.99)),
     benignNotOk: samples.filter((s) => !s.hostile && s.outcome !== "ok").length,
     http5xx: samples.filter((s) => s.status >= 500).length,
     http503: samples.filter((s) => s.status === 503).length,
+    http429: samples.filter((s) => s.status === 429).length,
     connectionErrors: samples.filter((s) => s.status === 0).length,
     statuses,
     outcomes,
@@ -330,6 +355,7 @@ try {
   say(`load: baseline ${baseline.requests} requests, ${baseline.runsPerSec}/s, benign p50 ${baseline.benignP50Ms} ms, p99 ${baseline.benignP99Ms} ms`);
   const mixedRun = await drive(baseUrl, auth, rules, { ms: seconds * 1000, ratio: hostileRatio });
   const mixed = summarizePhase(mixedRun);
+  if (process.env.LOAD_DUMP) fs.writeFileSync(process.env.LOAD_DUMP, JSON.stringify(mixedRun.samples));
   const after = await executorStats(baseUrl);
   clearInterval(sampler);
   const records = await countLostRecords(baseUrl, [...warm.samples, ...baselineRun.samples, ...mixedRun.samples]);
@@ -351,6 +377,8 @@ try {
     p99Ratio: round(mixed.benignP99Ms / baseline.benignP99Ms),
     benignNotOk: mixed.benignNotOk,
     hostileRequests: mixedRun.samples.filter((s) => s.hostile).length,
+    hostileThrottled429: mixed.http429,
+    hostileSkipped: mixedRun.hostileSkipped,
     http5xx: baseline.http5xx + mixed.http5xx,
     http503: baseline.http503 + mixed.http503,
     connectionErrors: baseline.connectionErrors + mixed.connectionErrors,

@@ -9,7 +9,7 @@ import { executorGlobal, getSupervisor, staticCheckSkipped } from "./singleton";
 import type { ExecutorStats } from "./supervisor";
 
 export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "./limits";
-export { ExecutorBusyError, type ExecutorStats, type LatencySnapshot, type WallLayers } from "./supervisor";
+export { ExecutorBusyError, RuleThrottledError, type ExecutorStats, type LatencySnapshot, type WallLayers } from "./supervisor";
 export { warmUpExecutor } from "./singleton";
 
 /** One run request; `clock` pins Date.now() for a replay, else the current time is used and recorded. */
@@ -47,6 +47,7 @@ function analyzeCached(source: string, language: Language): Diagnostic[] {
  * Runs a rule in the sandbox. Never throws for anything the rule does: its failure is the outcome.
  * @throws LimitsError when requested limits are malformed or above the server caps (HTTP 422).
  * @throws ExecutorBusyError when the executor queue is full or shutting down (HTTP 503).
+ * @throws RuleThrottledError when this rule recently hit its limits and too many of its runs wait (HTTP 429).
  */
 export async function runRule(req: RunRuleRequest): Promise<RunResult> {
   // Limits first: a malformed request is the caller's error whatever the source says.

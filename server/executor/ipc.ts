@@ -13,6 +13,8 @@ export const runTaskSchema = z.object({
   clock: z.number(),
   ruleId: z.string().optional(),
   version: z.number().int().optional(),
+  /** Set by the supervisor for runs of noisy rules: the pool runs them on workers of their own. */
+  noisy: z.boolean().optional(),
 });
 export type RunTaskMessage = z.infer<typeof runTaskSchema>;
 

@@ -24,6 +24,11 @@ export interface RunTask {
   clock: number;
   ruleId?: string;
   version?: number;
+  /**
+   * A run of a rule that recently hit its limits (the supervisor's noisy lane): it runs on workers
+   * of its own, so its timeouts and worker replacements never hold up other runs' workers.
+   */
+  noisy?: boolean;
 }
 
 export interface PoolStats {
@@ -90,6 +95,8 @@ interface Lane {
 
 interface MemoryClass {
   memoryMb: number;
+  /** Most workers this class grows to. */
+  maxThreads: number;
   piscina: Piscina;
   lanes: Set<Lane>;
   queue: PendingRun[];
@@ -125,7 +132,8 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
   const minThreads = Math.min(maxThreads, Math.max(1, opts.minThreads ?? maxThreads));
   const workerFile = opts.workerFile ?? defaultWorkerFile();
   const compileCache = createCompileCache();
-  const classes = new Map<number, MemoryClass>();
+  /** By memory limit, and apart for noisy runs ("64", "64:noisy"). */
+  const classes = new Map<string, MemoryClass>();
   const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   let completed = 0;
   let workerRestarts = 0;
@@ -138,18 +146,21 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     return result;
   }
 
-  function memoryClass(memoryMb: number): MemoryClass {
-    let existing = classes.get(memoryMb);
+  function memoryClass(memoryMb: number, noisy: boolean): MemoryClass {
+    const key = noisy ? `${memoryMb}:noisy` : String(memoryMb);
+    let existing = classes.get(key);
     if (existing && existing.broken !== null && performance.now() - existing.brokenAt > BROKEN_RETRY_MS) {
-      classes.delete(memoryMb);
+      classes.delete(key);
       void existing.piscina.destroy();
       existing = undefined;
     }
     if (existing) return existing;
+    // Noisy runs take turns (the supervisor runs few at once), so one worker of their own is enough.
+    const threads = noisy ? 1 : maxThreads;
     const piscina = new Piscina({
       filename: workerFile,
-      minThreads,
-      maxThreads,
+      minThreads: noisy ? 1 : minThreads,
+      maxThreads: threads,
       idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,
       // Lanes do their own signalling; piscina's per-task Atomics loop would only add latency.
@@ -163,9 +174,9 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     });
     // A lane's rejection carries the error; piscina's 'error' event would otherwise be unhandled.
     piscina.on("error", () => undefined);
-    existing = { memoryMb, piscina, lanes: new Set(), queue: [], broken: null, brokenAt: 0 };
-    classes.set(memoryMb, existing);
-    for (let i = 0; i < minThreads; i += 1) startLane(existing);
+    existing = { memoryMb, maxThreads: threads, piscina, lanes: new Set(), queue: [], broken: null, brokenAt: 0 };
+    classes.set(key, existing);
+    for (let i = 0; i < Math.min(minThreads, threads); i += 1) startLane(existing);
     return existing;
   }
 
@@ -334,7 +345,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       }
     }
     // Still queued: grow towards maxThreads (new lanes take runs once their worker is ready).
-    if (cls.lanes.size < maxThreads) startLane(cls);
+    if (cls.lanes.size < cls.maxThreads) startLane(cls);
   }
 
   function toRunResult(message: WorkerToPoolMessage & { type: "result" }, clock: number): RunResult {
@@ -389,7 +400,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       ...(task.ruleId !== undefined ? { ruleId: task.ruleId } : {}),
       ...(task.version !== undefined ? { version: task.version } : {}),
     };
-    const cls = memoryClass(limits.memoryMb);
+    const cls = memoryClass(limits.memoryMb, task.noisy === true);
     return new Promise<RunResult>((resolve) => {
       cls.queue.push({ message, clock, resolve });
       dispatch(cls);

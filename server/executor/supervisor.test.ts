@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../contracts/run";
-import { ExecutorBusyError, ExecutorSupervisor, buildExecutorEnv, computeRestartDelay } from "./supervisor";
+import { ExecutorBusyError, ExecutorSupervisor, RuleThrottledError, buildExecutorEnv, computeRestartDelay } from "./supervisor";
 
 const ROOT = path.resolve(__dirname, "../..");
 const LIMITS = { timeoutMs: 2000, memoryMb: 64, maxOutputBytes: 65_536, maxLogBytes: 16_384 };
@@ -186,7 +186,7 @@ describe("ExecutorSupervisor (live child process)", () => {
   }, 120_000);
 
   it("lets runs of a rule that hit its limits take turns, while other runs pass them", async () => {
-    const local = new ExecutorSupervisor({ distDir, executors: 2, log: () => {} });
+    const local = new ExecutorSupervisor({ distDir, executors: 2, env: { ...process.env, RULEBOX_NOISY_QUEUE: "1" }, log: () => {} });
     try {
       await local.ready(30_000);
       const loop = (n: number) => task(`export default function spin() { for (;;) {} }`, n, { ...LIMITS, timeoutMs: 300 });
@@ -198,6 +198,8 @@ describe("ExecutorSupervisor (live child process)", () => {
       const second = track("loop 2", local.run(loop(2)));
       const during = await local.stats();
       expect(during.noisy).toEqual({ rules: 1, inFlight: 1, waiting: 1 });
+      // The noisy lane's queue holds one: a third is refused at once (HTTP 429 at the API).
+      await expect(local.run(loop(3))).rejects.toBeInstanceOf(RuleThrottledError);
       // The other executor is free of noisy work, so an ordinary run answers before either loop.
       const echo = track("echo", local.run(task(ECHO, "passes")));
       expect(await echo).toMatchObject({ outcome: "ok", output: "passes" });

@@ -26,6 +26,18 @@ export class ExecutorBusyError extends Error {
   }
 }
 
+/**
+ * This rule's recent runs hit their limits, and as many of its kind as the noisy lane holds are
+ * already waiting (RULEBOX_NOISY_QUEUE). Routes map it to HTTP 429: the caller should back off;
+ * everyone else's runs are unaffected.
+ */
+export class RuleThrottledError extends Error {
+  override readonly name = "RuleThrottledError";
+  constructor(waiting: number) {
+    super(`This rule ran into its time or memory limit in recent runs, so its runs take turns, and ${waiting} are already waiting; retry later, or fix the rule`);
+  }
+}
+
 /** Which layers of the process wall were applied to the children, as probed on this machine. */
 export interface WallLayers {
   permissionModel: { applied: boolean; flag: string; fsRead: string[] };
@@ -102,7 +114,17 @@ interface PendingRun {
   noisy?: boolean;
   /** Set while a noisy run holds a noisy-lane slot on this executor. */
   noisyOn?: ExecutorHandle;
+  /** performance.now() when it took the slot. */
+  noisySince?: number;
+  /** performance.now() when it was sent to an executor. */
+  dispatchedAt?: number;
 }
+
+/**
+ * An executor whose oldest run in flight has waited this long is probably held up (an endless
+ * loop of a rule not yet known as noisy, a slow run): new runs go to another one while possible.
+ */
+const STALL_MS = 10;
 
 const supervisorEnvSchema = z.object({
   RULEBOX_EXECUTORS: z.coerce.number().int().min(1).max(16).optional(),
@@ -116,6 +138,14 @@ const supervisorEnvSchema = z.object({
   RULEBOX_EXECUTOR_QUARANTINE_MS: z.coerce.number().int().nonnegative().default(600_000),
   /** Runs of noisy rules (recent timeout, memory or crash) in flight at once, over all executors. */
   RULEBOX_NOISY_CONCURRENCY: z.coerce.number().int().positive().default(1),
+  /** Runs of noisy rules that may wait for their turn; beyond that they are refused (HTTP 429). */
+  RULEBOX_NOISY_QUEUE: z.coerce.number().int().nonnegative().default(8),
+  /**
+   * The share of time the noisy lane may be busy: after a noisy run held it for t ms, the lane
+   * rests t × (1 − share) / share ms. An endless loop burns a whole core for its time limit; on a
+   * small machine that core is what everyone else's runs are waiting for.
+   */
+  RULEBOX_NOISY_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
 });
 
 const manifestSchema = z.object({
@@ -342,6 +372,9 @@ export class ExecutorSupervisor {
   /** Noisy runs waiting for a noisy-lane slot (at most RULEBOX_NOISY_CONCURRENCY run at once). */
   private readonly noisyWaiting: PendingRun[] = [];
   private noisyInFlight = 0;
+  /** The noisy lane rests until then (RULEBOX_NOISY_SHARE). */
+  private noisyRestUntil = 0;
+  private noisyRestTimer: NodeJS.Timeout | undefined;
   private readonly noisy = new NoisyRules();
   private readonly runsByOutcome = emptyByOutcome();
   private readonly quarantine: CrashQuarantine;
@@ -451,7 +484,8 @@ export class ExecutorSupervisor {
 
   /**
    * Runs one task in a child and answers with its validated result, or `crashed` when the child
-   * dies or stops answering. Throws only ExecutorBusyError (queue full / shutting down).
+   * dies or stops answering. Throws only ExecutorBusyError (queue full / shutting down) and
+   * RuleThrottledError (a noisy rule with too many runs waiting for their turn).
    */
   run(task: RunTaskMessage): Promise<RunResult> {
     if (this.stopping) return Promise.reject(new ExecutorBusyError("shutting_down"));
@@ -481,7 +515,7 @@ export class ExecutorSupervisor {
       };
       if (pending.noisy) {
         if (!this.startNoisy(pending)) {
-          if (this.noisyWaiting.length >= this.opts.maxQueue) reject(new ExecutorBusyError("queue_full"));
+          if (this.noisyWaiting.length >= this.env.RULEBOX_NOISY_QUEUE) reject(new RuleThrottledError(this.noisyWaiting.length));
           else this.noisyWaiting.push(pending);
         }
         return;
@@ -497,26 +531,37 @@ export class ExecutorSupervisor {
     });
   }
 
-  /** The ready executor with the fewest runs in flight, preferring those not busy with a noisy run. */
+  /**
+   * The ready executor with the fewest runs in flight, preferring those that are not held up: not
+   * busy with a noisy run, and whose oldest run in flight is younger than STALL_MS.
+   */
   private pickExecutor(): ExecutorHandle | undefined {
+    const now = performance.now();
     let best: ExecutorHandle | undefined;
+    let bestHeld = false;
     for (const handle of this.handles) {
       if (handle.state !== "ready" || handle.inFlight.size >= this.opts.maxInFlightPerExecutor) continue;
-      if (!best) best = handle;
-      else if ((handle.noisyInFlight > 0) !== (best.noisyInFlight > 0)) best = handle.noisyInFlight > 0 ? best : handle;
-      else if (handle.inFlight.size < best.inFlight.size) best = handle;
+      // Map order is dispatch order: the first entry is the oldest run in flight.
+      const oldest = handle.inFlight.values().next().value as PendingRun | undefined;
+      const held = handle.noisyInFlight > 0 || (oldest !== undefined && now - oldest.dispatchedAt! > STALL_MS);
+      if (!best || (bestHeld && !held) || (held === bestHeld && handle.inFlight.size < best.inFlight.size)) {
+        best = handle;
+        bestHeld = held;
+      }
     }
     return best;
   }
 
   /** Dispatches a noisy run if a noisy-lane slot and an executor are free; false when it must wait. */
   private startNoisy(pending: PendingRun): boolean {
-    if (this.noisyInFlight >= this.env.RULEBOX_NOISY_CONCURRENCY) return false;
+    if (this.noisyInFlight >= this.env.RULEBOX_NOISY_CONCURRENCY || performance.now() < this.noisyRestUntil) return false;
     const handle = this.pickExecutor();
     if (!handle) return false;
     this.noisyInFlight += 1;
     handle.noisyInFlight += 1;
     pending.noisyOn = handle;
+    pending.noisySince = performance.now();
+    pending.task = { ...pending.task, noisy: true };
     this.dispatch(handle, pending);
     return true;
   }
@@ -525,16 +570,36 @@ export class ExecutorSupervisor {
     this.noisyInFlight -= 1;
     pending.noisyOn!.noisyInFlight -= 1;
     pending.noisyOn = undefined;
-    // After the caller's answer: the next noisy run starts on a later turn.
-    setImmediate(() => this.drainNoisy());
+    const share = this.env.RULEBOX_NOISY_SHARE;
+    const now = performance.now();
+    const restMs = ((now - pending.noisySince!) * (1 - share)) / share;
+    this.noisyRestUntil = Math.max(this.noisyRestUntil, now + restMs);
+    // After the caller's answer (and the rest): the next noisy run starts on a later turn.
+    this.scheduleNoisyDrain(this.noisyRestUntil - now);
+  }
+
+  private scheduleNoisyDrain(ms: number): void {
+    if (this.noisyRestTimer || this.stopping) return;
+    this.noisyRestTimer = setTimeout(() => {
+      this.noisyRestTimer = undefined;
+      this.drainNoisy();
+    }, Math.max(0, Math.ceil(ms)));
+    this.noisyRestTimer.unref();
   }
 
   private drainNoisy(): void {
+    if (this.noisyWaiting.length === 0) return;
+    const restMs = this.noisyRestUntil - performance.now();
+    if (restMs > 0) {
+      this.scheduleNoisyDrain(restMs);
+      return;
+    }
     while (this.noisyWaiting.length > 0 && this.startNoisy(this.noisyWaiting[0]!)) this.noisyWaiting.shift();
   }
 
   private dispatch(handle: ExecutorHandle, pending: PendingRun): void {
     const id = this.nextId++;
+    pending.dispatchedAt = performance.now();
     handle.inFlight.set(id, pending);
     if (handle.outbox.length === 0) setImmediate(() => this.flush(handle));
     handle.outbox.push({ id, task: pending.task });
@@ -818,6 +883,7 @@ export class ExecutorSupervisor {
     }
     this.stopping = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.noisyRestTimer) clearTimeout(this.noisyRestTimer);
     for (const pending of [...this.waiting.splice(0), ...this.noisyWaiting.splice(0)]) pending.resolve(crashed(pending.task.clock, "The executor is shutting down"));
     await Promise.all(
       this.handles.map(async (handle) => {

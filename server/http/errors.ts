@@ -5,7 +5,7 @@ import { EntityNotFoundError, isDatabaseBusy, isDatabaseError, isRecordNotFound,
 import { LimitsError } from "@/server/executor/limits";
 
 /** Every error code the API can answer with (a closed set: clients may switch on it). */
-export const ERROR_CODES = ["bad_json", "validation_failed", "not_found", "conflict", "payload_too_large", "busy", "unauthorized", "internal"] as const;
+export const ERROR_CODES = ["bad_json", "validation_failed", "not_found", "conflict", "payload_too_large", "throttled", "busy", "unauthorized", "internal"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const HTTP_STATUS = {
@@ -15,6 +15,7 @@ const HTTP_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   validation_failed: 422,
+  throttled: 429,
   internal: 500,
   busy: 503,
 } as const satisfies Record<ErrorCode, number>;
@@ -96,6 +97,7 @@ export function toAppError(err: unknown): AppError {
   if (isRecordNotFound(err)) return notFound("the record does not exist");
   if (isDatabaseBusy(err)) return busy("the database is busy; retry shortly");
   if (err instanceof Error && (err.name === "QueueFullError" || err.name === "ExecutorBusyError")) return busy(err.message);
+  if (err instanceof Error && err.name === "RuleThrottledError") return new AppError("throttled", err.message);
   const ref = randomUUID();
   // The detail stays in the server log: stack traces and SQL must not reach clients.
   console.error(`[rulebox] internal error ref=${ref}`, err);
@@ -115,5 +117,6 @@ export function toErrorResponse(err: unknown): Response {
   const headers: Record<string, string> = { "cache-control": "no-store" };
   // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
   if (appError.code === "unauthorized") headers["www-authenticate"] = 'Bearer realm="rulebox"';
+  if (appError.code === "throttled" || appError.code === "busy") headers["retry-after"] = "1";
   return Response.json(body, { status: appError.status, headers });
 }

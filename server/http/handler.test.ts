@@ -107,6 +107,7 @@ describe("error codes", () => {
       not_found: 404,
       conflict: 409,
       payload_too_large: 413,
+      throttled: 429,
       busy: 503,
       unauthorized: 401,
       internal: 500,
