@@ -86,7 +86,8 @@ await build({
   // Minified: the bundle carries the TypeScript parser (ts-blank-space), and parse time is most of
   // a restart's cost (measured: 11 MB → 4 MB halves the load time), which the 1 s recovery target needs.
   minify: true,
-  entryPoints: { "executor-main": "server/executor/executor-main.ts" },
+  // executor-host: the same supervisor served over HTTP to apps on other machines (docs/remote-executors.md).
+  entryPoints: { "executor-main": "server/executor/executor-main.ts", "executor-host": "server/executor/executor-host.ts" },
   outdir: tmpDir,
   outExtension: { ".js": ".mjs" },
   external,

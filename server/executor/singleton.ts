@@ -3,10 +3,12 @@
 // No "server-only" import here, so instrumentation.ts can warm the executor up (Next rejects
 // server-only imports from instrumentation in some versions); index.ts is the server-only facade.
 import type { Diagnostic } from "../contracts/run";
+import { RemoteExecutorClient, type RunExecutor } from "./remote-client";
 import { ExecutorSupervisor } from "./supervisor";
 
 interface ExecutorGlobal {
-  supervisor?: ExecutorSupervisor;
+  /** Local children (ExecutorSupervisor), or remote hosts when RULEBOX_EXECUTOR_URLS is set. */
+  supervisor?: RunExecutor;
   skipBannerShown?: boolean;
   analysisCache?: Map<string, Diagnostic[]>;
   /** Runs answered `blocked` by the static check before reaching the supervisor. */
@@ -42,13 +44,20 @@ export function staticCheckSkipped(): boolean {
   return skipped;
 }
 
-/** The process's supervisor, created (and started) on first use. */
-export function getSupervisor(): ExecutorSupervisor {
+/** The process's executor, created (and started) on first use: remote hosts when RULEBOX_EXECUTOR_URLS is set (docs/remote-executors.md), else local children. */
+export function getSupervisor(): RunExecutor {
   const g = executorGlobal();
   if (!g.supervisor) {
     staticCheckSkipped();
-    g.supervisor = new ExecutorSupervisor();
-    void g.supervisor.start().catch((error: unknown) => console.error(`executor failed to start: ${error instanceof Error ? error.message : String(error)}`));
+    if (process.env.RULEBOX_EXECUTOR_URLS?.trim()) {
+      const client = RemoteExecutorClient.fromEnv();
+      client.start();
+      g.supervisor = client;
+    } else {
+      const supervisor = new ExecutorSupervisor();
+      g.supervisor = supervisor;
+      void supervisor.start().catch((error: unknown) => console.error(`executor failed to start: ${error instanceof Error ? error.message : String(error)}`));
+    }
   }
   return g.supervisor;
 }

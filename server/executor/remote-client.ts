@@ -1,0 +1,646 @@
+// App side of remote executors: when RULEBOX_EXECUTOR_URLS is set, runs go over HTTP to executor
+// hosts (executor-host.ts) instead of local children. Same surface as ExecutorSupervisor (run,
+// stats, ready, shutdown), so index.ts and the routes do not change.
+// Runs are batched per host per event-loop turn (one request carries every run of the turn) over
+// keep-alive connections; a host is picked by fewest runs in flight; a host that fails a request
+// or a health check is marked down for a growing backoff and only a passing health check brings
+// it back. A run that may have started on a host that then failed is answered `crashed`, never
+// retried (a rule need not be idempotent); a batch that provably never started moves to another
+// host. No host available → ExecutorBusyError (HTTP 503).
+// No "server-only" so unit tests can drive it; index.ts is the server-only facade.
+import http from "node:http";
+import https from "node:https";
+import { z } from "zod";
+import type { Outcome, RunResult } from "../contracts/run";
+import { parseRunResult, type RunTaskMessage } from "./ipc";
+import { HEALTH_PATH, REMOTE_PROTOCOL_VERSION, RUNS_PATH, hostHealthSchema, runAnswerSchema } from "./remote-protocol";
+import { ExecutorBusyError, RuleThrottledError, type ExecutorProcessStats, type ExecutorStats, type LatencySnapshot } from "./supervisor";
+
+/** What the app uses of an executor: ExecutorSupervisor (local children) and RemoteExecutorClient both fit. */
+export interface RunExecutor {
+  run(task: RunTaskMessage): Promise<RunResult>;
+  stats(): Promise<ExecutorStats>;
+  ready(timeoutMs?: number): Promise<void>;
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+export interface RemoteClientOptions {
+  /** Base URLs of the executor hosts (http: or https:). */
+  urls: string[];
+  token?: string;
+  /**
+   * Added to a batch's largest timeoutMs: past that the app stops waiting and answers `crashed`.
+   * Default 35 s: longer than a host's own answer grace (30 s, supervisor.ts), so a live host
+   * always answers first and only a hung host or a cut network reaches this deadline.
+   */
+  graceMs?: number;
+  healthIntervalMs?: number;
+  /** Timeout of one health check. */
+  healthTimeoutMs?: number;
+  /** First backoff after a failure; doubles per consecutive failure up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Runs in flight per host beyond which the host is skipped (all full → ExecutorBusyError). */
+  maxInFlightPerHost?: number;
+  /** Runs per request at most; a turn with more sends several requests. */
+  maxBatch?: number;
+  /** Request body bytes at most (a host refuses more than 16 MiB by default); one larger run still goes alone. */
+  maxBatchBytes?: number;
+  /**
+   * A host with runs in flight that has failed every health check for this long is taken as hung:
+   * its runs are answered `crashed` now instead of at their deadline (the local supervisor's
+   * heartbeat does the same for a silent child).
+   */
+  silenceMs?: number;
+  log?: (level: "info" | "warn" | "error", message: string) => void;
+}
+
+const remoteEnvSchema = z.object({
+  RULEBOX_EXECUTOR_URLS: z.string().min(1),
+  RULEBOX_EXECUTOR_TOKEN: z.string().optional(),
+  RULEBOX_EXECUTOR_REMOTE_GRACE_MS: z.coerce.number().int().positive().default(35_000),
+  RULEBOX_EXECUTOR_SILENCE_MS: z.coerce.number().int().positive().default(10_000),
+  RULEBOX_EXECUTOR_HEALTH_MS: z.coerce.number().int().positive().default(2_000),
+  RULEBOX_EXECUTOR_MAX_INFLIGHT: z.coerce.number().int().positive().optional(),
+});
+
+/** Errors raised before any byte reached a host: the batch provably never started. */
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
+
+type HostState = "unknown" | "up" | "down";
+
+interface PendingRun {
+  task: RunTaskMessage;
+  resolve: (result: RunResult) => void;
+  reject: (error: Error) => void;
+  /** Hosts this run was already refused by (never ran there); it is not sent to them again. */
+  triedHosts: Set<RemoteHost>;
+}
+
+/** One executor host as the client sees it. */
+class RemoteHost {
+  state: HostState = "unknown";
+  inFlight = 0;
+  failures = 0;
+  downUntil = 0;
+  lastError: string | null = null;
+  /** performance.now() of the last passing health check (or of creation). */
+  lastHealthyAt = performance.now();
+  outbox: PendingRun[] = [];
+  /** Open requests, each with a way to abort it with a reason its runs are answered with. */
+  readonly requests = new Map<http.ClientRequest, (why: string) => void>();
+  stats: Record<string, unknown> | undefined;
+  constructor(
+    readonly index: number,
+    readonly url: URL,
+  ) {}
+  get label(): string {
+    return this.url.host;
+  }
+}
+
+function crashed(clock: number, message: string): RunResult {
+  return { outcome: "crashed", logs: [], durationMs: 0, clock, error: { name: "ExecutorError", message, frames: [] } };
+}
+
+function emptyByOutcome(): Record<Outcome, number> {
+  return { ok: 0, error: 0, timeout: 0, memory: 0, output_limit: 0, blocked: 0, crashed: 0 };
+}
+
+const LATENCY_BUCKETS_MS = [0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
+/** Parses RULEBOX_EXECUTOR_URLS: comma-separated http(s) base URLs. */
+export function parseExecutorUrls(value: string): URL[] {
+  const urls = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      let url: URL;
+      try {
+        url = new URL(s);
+      } catch {
+        throw new Error(`RULEBOX_EXECUTOR_URLS: "${s}" is not a URL`);
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`RULEBOX_EXECUTOR_URLS: "${s}" must be http: or https:`);
+      return url;
+    });
+  if (urls.length === 0) throw new Error("RULEBOX_EXECUTOR_URLS lists no URL");
+  return urls;
+}
+
+/** Backoff after `failures` consecutive failures (≥ 1): base × 2^(n−1), capped. */
+export function computeHostBackoff(failures: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
+}
+
+/** Talks to executor hosts over HTTP; one per app (singleton.ts). */
+export class RemoteExecutorClient implements RunExecutor {
+  private readonly hosts: RemoteHost[];
+  private readonly opts: Required<Omit<RemoteClientOptions, "token" | "urls" | "log">>;
+  private readonly token: string | undefined;
+  private readonly log: NonNullable<RemoteClientOptions["log"]>;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  /** Health checks have sockets of their own: they must not queue behind long batches for a socket. */
+  private readonly healthHttpAgent = new http.Agent({ keepAlive: true, maxSockets: 2, timeout: 30_000 });
+  private readonly healthHttpsAgent = new https.Agent({ keepAlive: true, maxSockets: 2, timeout: 30_000 });
+  private readonly runsByOutcome = emptyByOutcome();
+  private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  private latencySum = 0;
+  private latencyCount = 0;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private readonly readyWaiters = new Set<() => void>();
+  private stopping = false;
+  private nextPick = 0;
+  private started = false;
+  private firstCheck: Promise<void> | undefined;
+
+  constructor(options: RemoteClientOptions) {
+    if (options.urls.length === 0) throw new Error("RemoteExecutorClient needs at least one URL");
+    this.hosts = options.urls.map((u, i) => new RemoteHost(i, new URL(u)));
+    this.token = options.token;
+    this.log = options.log ?? ((level, message) => console[level](message));
+    this.opts = {
+      graceMs: options.graceMs ?? 35_000,
+      healthIntervalMs: options.healthIntervalMs ?? 2_000,
+      healthTimeoutMs: options.healthTimeoutMs ?? 2_000,
+      backoffMs: options.backoffMs ?? 500,
+      maxBackoffMs: options.maxBackoffMs ?? 30_000,
+      maxInFlightPerHost: options.maxInFlightPerHost ?? 1024,
+      maxBatch: options.maxBatch ?? 64,
+      maxBatchBytes: options.maxBatchBytes ?? 8 * 1024 * 1024,
+      silenceMs: options.silenceMs ?? 10_000,
+    };
+    // Idle sockets are closed by us after 30 s, before the host's 65 s keep-alive timeout.
+    const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 30_000, scheduling: "lifo" as const };
+    this.httpAgent = new http.Agent(agentOptions);
+    this.httpsAgent = new https.Agent(agentOptions);
+  }
+
+  /** A client configured from RULEBOX_EXECUTOR_URLS, RULEBOX_EXECUTOR_TOKEN and friends. */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): RemoteExecutorClient {
+    const parsed = remoteEnvSchema.parse(env);
+    const urls = parseExecutorUrls(parsed.RULEBOX_EXECUTOR_URLS);
+    const token = parsed.RULEBOX_EXECUTOR_TOKEN?.trim() || undefined;
+    const client = new RemoteExecutorClient({
+      urls: urls.map(String),
+      token,
+      graceMs: parsed.RULEBOX_EXECUTOR_REMOTE_GRACE_MS,
+      healthIntervalMs: parsed.RULEBOX_EXECUTOR_HEALTH_MS,
+      silenceMs: parsed.RULEBOX_EXECUTOR_SILENCE_MS,
+      ...(parsed.RULEBOX_EXECUTOR_MAX_INFLIGHT ? { maxInFlightPerHost: parsed.RULEBOX_EXECUTOR_MAX_INFLIGHT } : {}),
+    });
+    if (!token) client.log("warn", "executor: RULEBOX_EXECUTOR_TOKEN is not set; only a loopback host without a token will accept runs");
+    client.log("info", `executor: remote hosts ${urls.map((u) => u.host).join(", ")}`);
+    return client;
+  }
+
+  /** Starts the health checks; idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.firstCheck = this.checkAll();
+    this.healthTimer = setInterval(() => void this.checkAll(), this.opts.healthIntervalMs);
+    this.healthTimer.unref();
+  }
+
+  /**
+   * Resolves once a host passed a health check (with the token). Rejects at once when the first
+   * round of checks found every host down (the reason says why: unreachable, token refused…), or
+   * after timeoutMs. Hosts keep being checked either way; runs flow as soon as one passes.
+   */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    this.start();
+    await this.firstCheck;
+    if (this.hosts.some((h) => h.state === "up")) return;
+    if (this.hosts.every((h) => h.state === "down")) throw new Error(`No executor host is healthy (${this.describeHosts()})`);
+    await new Promise<void>((resolve, reject) => {
+      const waiter = () => {
+        if (!this.hosts.some((h) => h.state === "up")) return;
+        clearTimeout(timer);
+        this.readyWaiters.delete(waiter);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.readyWaiters.delete(waiter);
+        reject(new Error(`No executor host became healthy within ${timeoutMs} ms (${this.describeHosts()})`));
+      }, timeoutMs);
+      this.readyWaiters.add(waiter);
+    });
+  }
+
+  /**
+   * Runs one task on a host. Resolves with the host's validated result, or `crashed` when the host
+   * fails while the run may have started. Throws ExecutorBusyError when no host can take it
+   * (all down, all full, or shutting down) and RuleThrottledError when the host throttles the rule.
+   */
+  run(task: RunTaskMessage): Promise<RunResult> {
+    if (this.stopping) return Promise.reject(new ExecutorBusyError("shutting_down"));
+    this.start();
+    return new Promise<RunResult>((resolve, reject) => {
+      const startedAt = performance.now();
+      const pending: PendingRun = {
+        task,
+        triedHosts: new Set(),
+        resolve: (result) => {
+          this.runsByOutcome[result.outcome] += 1;
+          this.observeLatency(performance.now() - startedAt);
+          resolve(result);
+        },
+        reject,
+      };
+      this.enqueue(pending);
+    });
+  }
+
+  private enqueue(pending: PendingRun): void {
+    const host = this.pickHost(pending.triedHosts);
+    if (!host) {
+      pending.reject(new ExecutorBusyError("queue_full", `No executor host is available (${this.describeHosts()}); retry shortly`));
+      return;
+    }
+    host.inFlight += 1;
+    if (host.outbox.length === 0) setImmediate(() => this.flush(host));
+    host.outbox.push(pending);
+  }
+
+  /** Fewest runs in flight among usable hosts; ties go round-robin. */
+  private pickHost(exclude: Set<RemoteHost>): RemoteHost | undefined {
+    let best: RemoteHost | undefined;
+    const n = this.hosts.length;
+    for (let k = 0; k < n; k++) {
+      const host = this.hosts[(this.nextPick + k) % n]!;
+      if (host.state === "down" || exclude.has(host) || host.inFlight >= this.opts.maxInFlightPerHost) continue;
+      if (!best || host.inFlight < best.inFlight) best = host;
+    }
+    if (best) this.nextPick = (best.index + 1) % n;
+    return best;
+  }
+
+  private describeHosts(): string {
+    return this.hosts.map((h) => `${h.label}: ${h.state}${h.lastError ? ` (${h.lastError})` : ""}`).join("; ");
+  }
+
+  private markDown(host: RemoteHost, reason: string): void {
+    host.failures += 1;
+    host.lastError = reason;
+    host.downUntil = performance.now() + computeHostBackoff(host.failures, this.opts.backoffMs, this.opts.maxBackoffMs);
+    if (host.state !== "down") this.log("error", `executor host ${host.label} marked down: ${reason}`);
+    host.state = "down";
+  }
+
+  private markUp(host: RemoteHost): void {
+    if (host.state === "down") this.log("info", `executor host ${host.label} is back`);
+    host.state = "up";
+    host.lastHealthyAt = performance.now();
+    host.failures = 0;
+    host.lastError = null;
+    for (const waiter of [...this.readyWaiters]) waiter();
+  }
+
+  /** Sends the host's outbox as requests of at most maxBatch runs and maxBatchBytes each. */
+  private flush(host: RemoteHost): void {
+    const queued = host.outbox;
+    host.outbox = [];
+    let runs: PendingRun[] = [];
+    let parts: string[] = [];
+    let bytes = 0;
+    for (const pending of queued) {
+      let json: string;
+      try {
+        json = JSON.stringify(pending.task);
+      } catch (error) {
+        host.inFlight -= 1;
+        pending.resolve(crashed(pending.task.clock, `The run could not be sent to an executor host: ${error instanceof Error ? error.message : String(error)}`));
+        continue;
+      }
+      const size = Buffer.byteLength(json) + 1;
+      if (runs.length > 0 && (runs.length >= this.opts.maxBatch || bytes + size > this.opts.maxBatchBytes)) {
+        this.send(host, runs, parts);
+        runs = [];
+        parts = [];
+        bytes = 0;
+      }
+      runs.push(pending);
+      parts.push(json);
+      bytes += size;
+    }
+    if (runs.length > 0) this.send(host, runs, parts);
+  }
+
+  /** Sends one batch (`parts`: each task as JSON); every run in it is answered exactly once (result, crashed, refusal or re-routed). */
+  private send(host: RemoteHost, batch: PendingRun[], parts: string[]): void {
+    const answered = new Array<boolean>(batch.length).fill(false);
+    let open = batch.length;
+    const settle = (i: number, fn: (p: PendingRun) => void) => {
+      if (answered[i]) return;
+      answered[i] = true;
+      open -= 1;
+      host.inFlight -= 1;
+      fn(batch[i]!);
+    };
+    const settleRest = (fn: (p: PendingRun) => void) => batch.forEach((_, i) => settle(i, fn));
+    /** The host never started these: try another host (never this one again). */
+    const reroute = (p: PendingRun) => {
+      p.triedHosts.add(host);
+      this.enqueue(p);
+    };
+
+    const body = `{"runs":[${parts.join(",")}]}`;
+    const maxTimeout = Math.max(...batch.map((p) => p.task.limits.timeoutMs));
+    const deadlineMs = maxTimeout + this.opts.graceMs;
+    const isHttps = host.url.protocol === "https:";
+    const request = (isHttps ? https : http).request(new URL(RUNS_PATH.slice(1), withSlash(host.url)), {
+      method: "POST",
+      agent: isHttps ? this.httpsAgent : this.httpAgent,
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+    });
+    let gotResponse = false;
+    /** Why the app gave up on this request (deadline, silent host, shutdown); undefined while it has not. */
+    let abandoned: string | undefined;
+    const abandon = (why: string) => {
+      abandoned ??= why;
+      request.destroy(new Error(why));
+    };
+    host.requests.set(request, abandon);
+    const timer = setTimeout(() => {
+      this.markDown(host, `no complete answer within ${deadlineMs} ms`);
+      abandon(`did not answer within ${deadlineMs} ms`);
+    }, deadlineMs);
+    const finish = () => {
+      clearTimeout(timer);
+      host.requests.delete(request);
+    };
+
+    request.on("response", (res) => {
+      gotResponse = true;
+      if (res.statusCode !== 200) {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text.length < 4096 ? (text += chunk) : undefined));
+        res.on("end", () => {
+          finish();
+          const message = describeHttpError(res.statusCode ?? 0, text);
+          if (res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 503) {
+            // Refused before any run started (wrong token, draining): safe to try another host.
+            this.markDown(host, message);
+            settleRest(reroute);
+          } else {
+            settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} refused the batch: ${message}`)));
+          }
+        });
+        res.on("error", () => undefined);
+        return;
+      }
+      let buffered = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          this.onAnswerLine(host, batch, line, settle);
+        }
+      });
+      res.on("end", () => {
+        finish();
+        if (open > 0) {
+          this.markDown(host, "answer ended early");
+          settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} ended its answer without this run's result`)));
+        }
+      });
+      res.on("error", () => undefined);
+      res.on("close", () => {
+        // Connection lost mid-answer (host killed, network cut, our deadline): these may have started.
+        finish();
+        if (open === 0) return;
+        const why = abandoned ?? "failed while this run was in flight (connection lost)";
+        if (abandoned === undefined) this.markDown(host, "connection lost mid-answer");
+        settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} ${why}; the run may or may not have completed there and is not retried`)));
+      });
+    });
+
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      if (gotResponse) return; // the response's own handlers answer the runs
+      finish();
+      const code = error.code ?? "";
+      // Before the response headers: the host sends them before starting any run, so a refused
+      // connection, or a reused keep-alive socket the host had already closed, ran nothing.
+      const neverStarted = abandoned === undefined && (NOT_CONNECTED.has(code) || (request.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")));
+      if (neverStarted) {
+        if (NOT_CONNECTED.has(code)) this.markDown(host, `${code} ${error.message}`);
+        settleRest(NOT_CONNECTED.has(code) ? reroute : (p) => this.enqueue(p));
+        return;
+      }
+      if (abandoned === undefined) this.markDown(host, `${code || error.name}: ${error.message}`);
+      const why = abandoned ?? `failed (${code || error.message})`;
+      settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} ${why}; the run may or may not have started there and is not retried`)));
+    });
+    request.end(body);
+  }
+
+  private onAnswerLine(host: RemoteHost, batch: PendingRun[], line: string, settle: (i: number, fn: (p: PendingRun) => void) => void): void {
+    if (!line.trim()) return;
+    let parsed;
+    try {
+      parsed = runAnswerSchema.safeParse(JSON.parse(line));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success || parsed.data.i >= batch.length) {
+      this.log("error", `executor host ${host.label}: malformed answer line dropped`);
+      return;
+    }
+    const answer = parsed.data;
+    if ("refused" in answer) {
+      const { reason, message } = answer.refused;
+      settle(answer.i, (p) => {
+        if (reason === "throttled") p.reject(new RuleThrottledError(0));
+        else {
+          // Full or stopping host: the run never started, so another host may take it.
+          p.triedHosts.add(host);
+          const other = this.pickHost(p.triedHosts);
+          if (other) this.enqueue(p);
+          else p.reject(new ExecutorBusyError(reason === "shutting_down" ? "shutting_down" : "queue_full", `executor host ${host.label}: ${message}`));
+        }
+      });
+      return;
+    }
+    settle(answer.i, (p) => p.resolve(parseRunResult(answer.result, p.task.clock)));
+  }
+
+  /**
+   * One health check of every host that is up, unknown, or down with its backoff over; then the
+   * runs in flight on a host silent for silenceMs are answered `crashed`.
+   */
+  private async checkAll(): Promise<void> {
+    const now = performance.now();
+    await Promise.all(
+      this.hosts.map(async (host) => {
+        if (!(host.state === "down" && now < host.downUntil)) {
+          const health = await this.fetchHealth(host);
+          if (typeof health === "string") this.markDown(host, health);
+          else {
+            host.stats = health.stats;
+            this.markUp(host);
+          }
+        }
+        const silentMs = performance.now() - host.lastHealthyAt;
+        if (host.state === "down" && host.requests.size > 0 && silentMs > this.opts.silenceMs) {
+          const why = `stopped answering health checks ${Math.round(silentMs)} ms ago (${host.lastError ?? "down"})`;
+          for (const abandon of [...host.requests.values()]) abandon(why);
+        }
+      }),
+    );
+  }
+
+  /** The host's health with stats, or why it is not healthy. */
+  private fetchHealth(host: RemoteHost): Promise<z.infer<typeof hostHealthSchema> | string> {
+    return new Promise((resolve) => {
+      const isHttps = host.url.protocol === "https:";
+      const req = (isHttps ? https : http).get(new URL(HEALTH_PATH.slice(1), withSlash(host.url)), {
+        agent: isHttps ? this.healthHttpsAgent : this.healthHttpAgent,
+        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      });
+      // A timer of its own, not the socket timeout: it also covers the wait for a connection.
+      const timer = setTimeout(() => req.destroy(new Error(`health check timed out after ${this.opts.healthTimeoutMs} ms`)), this.opts.healthTimeoutMs);
+      req.on("close", () => clearTimeout(timer));
+      req.on("error", (error: NodeJS.ErrnoException) => resolve(`${error.code ? `${error.code} ` : ""}${error.message}`));
+      req.on("response", (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("error", () => resolve("health answer interrupted"));
+        res.on("close", () => resolve("health answer interrupted")); // no-op after "end" resolved
+        res.on("end", () => {
+          if (res.statusCode !== 200) return resolve(describeHttpError(res.statusCode ?? 0, text));
+          let parsed;
+          try {
+            parsed = hostHealthSchema.safeParse(JSON.parse(text));
+          } catch {
+            return resolve("health answer is not JSON");
+          }
+          if (!parsed.success) return resolve("health answer has the wrong shape");
+          const health = parsed.data;
+          if (health.protocol !== REMOTE_PROTOCOL_VERSION) return resolve(`speaks protocol ${health.protocol}, this app ${REMOTE_PROTOCOL_VERSION}`);
+          if (health.status !== "ok") return resolve(`host is ${health.status}`);
+          // Without stats the host did not accept our token (it answers anonymous probes briefly).
+          if (!health.stats) return resolve("the host did not accept the executor token");
+          resolve(health);
+        });
+      });
+    });
+  }
+
+  private observeLatency(ms: number): void {
+    let i = 0;
+    while (i < LATENCY_BUCKETS_MS.length && ms > LATENCY_BUCKETS_MS[i]!) i++;
+    this.latencyCounts[i]! += 1;
+    this.latencySum += ms;
+    this.latencyCount += 1;
+  }
+
+  /**
+   * The app's view (runs by outcome, latency, in flight: counted here, including `crashed` answers
+   * no host gave) merged with each reachable host's own stats; `remote.hosts` says which is up.
+   */
+  async stats(): Promise<ExecutorStats & { remote: { hosts: RemoteHostStats[] } }> {
+    this.start();
+    await Promise.all(
+      this.hosts.map(async (host) => {
+        if (host.state === "down") return;
+        const health = await this.fetchHealth(host);
+        host.stats = typeof health === "string" ? undefined : health.stats;
+      }),
+    );
+    const executors: ExecutorProcessStats[] = [];
+    const pool = { threads: 0, queueSize: 0, completed: 0, workerRestarts: 0, byOutcome: emptyByOutcome() };
+    let executorRestarts = 0;
+    let alive = 0;
+    let queueDepth = 0;
+    let quarantinedRules = 0;
+    const noisy = { rules: 0, inFlight: 0, waiting: 0 };
+    let wall: ExecutorStats["wall"] = null;
+    for (const host of this.hosts) {
+      const s = host.state === "down" ? undefined : (host.stats as Partial<ExecutorStats> | undefined);
+      if (!s) continue;
+      for (const e of s.executors ?? []) executors.push({ ...e, index: executors.length });
+      executorRestarts += s.executorRestarts ?? 0;
+      alive += s.alive ?? 0;
+      queueDepth += s.queueDepth ?? 0;
+      quarantinedRules += s.quarantinedRules ?? 0;
+      noisy.rules += s.noisy?.rules ?? 0;
+      noisy.inFlight += s.noisy?.inFlight ?? 0;
+      noisy.waiting += s.noisy?.waiting ?? 0;
+      if (s.pool) {
+        pool.threads += s.pool.threads;
+        pool.queueSize += s.pool.queueSize;
+        pool.completed += s.pool.completed;
+        pool.workerRestarts += s.pool.workerRestarts;
+        for (const [outcome, n] of Object.entries(s.pool.byOutcome ?? {}) as [Outcome, number][]) pool.byOutcome[outcome] += n;
+      }
+      wall ??= s.wall ?? null;
+    }
+    const latency: LatencySnapshot = { bucketsMs: [...LATENCY_BUCKETS_MS], counts: [...this.latencyCounts], sumMs: this.latencySum, count: this.latencyCount };
+    return {
+      executors,
+      alive,
+      executorRestarts,
+      inFlight: this.hosts.reduce((n, h) => n + h.inFlight, 0),
+      queueDepth,
+      runLatencyMs: latency,
+      quarantinedRules,
+      noisy,
+      runsByOutcome: { ...this.runsByOutcome },
+      pool,
+      wall,
+      remote: {
+        hosts: this.hosts.map((h) => ({ url: h.url.origin, state: h.state, inFlight: h.inFlight, failures: h.failures, lastError: h.lastError })),
+      },
+    };
+  }
+
+  /** Stops taking runs, waits up to graceMs for those in flight, then cuts the connections (left runs → `crashed`). Hosts keep running. */
+  async shutdown(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    const deadline = performance.now() + graceMs;
+    while (this.hosts.some((h) => h.inFlight > 0) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const host of this.hosts) for (const abandon of [...host.requests.values()]) abandon("was still running it when the app shut down");
+    for (const agent of [this.httpAgent, this.httpsAgent, this.healthHttpAgent, this.healthHttpsAgent]) agent.destroy();
+  }
+}
+
+/** A host as shown in stats (`remote.hosts`). */
+export interface RemoteHostStats {
+  url: string;
+  state: HostState;
+  inFlight: number;
+  failures: number;
+  lastError: string | null;
+}
+
+function withSlash(url: URL): URL {
+  const copy = new URL(url);
+  if (!copy.pathname.endsWith("/")) copy.pathname += "/";
+  return copy;
+}
+
+function describeHttpError(status: number, body: string): string {
+  let message = body.slice(0, 200);
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } };
+    if (typeof parsed.error?.message === "string") message = parsed.error.message;
+  } catch {
+    // not JSON
+  }
+  return `HTTP ${status}${message ? `: ${message}` : ""}`;
+}
