@@ -4,7 +4,7 @@
 // server-only imports from instrumentation in some versions); index.ts is the server-only facade.
 import type { Diagnostic } from "../contracts/run";
 import { RemoteExecutorClient, type RunExecutor } from "./remote-client";
-import { ExecutorSupervisor } from "./supervisor";
+import { ExecutorBusyError, ExecutorSupervisor } from "./supervisor";
 
 interface ExecutorGlobal {
   /** Local children (ExecutorSupervisor), or remote hosts when RULEBOX_EXECUTOR_URLS is set. */
@@ -50,7 +50,15 @@ export function getSupervisor(): RunExecutor {
   if (!g.supervisor) {
     staticCheckSkipped();
     if (process.env.RULEBOX_EXECUTOR_URLS?.trim()) {
-      const client = RemoteExecutorClient.fromEnv();
+      let client: RemoteExecutorClient;
+      try {
+        client = RemoteExecutorClient.fromEnv();
+      } catch (error) {
+        // Misconfigured (a bad URL, a bad number): every run answers 503 naming the setting, not a 500.
+        const reason = error instanceof Error ? error.message : String(error);
+        console.error(`executor: remote executors misconfigured: ${reason}`);
+        throw new ExecutorBusyError("queue_full", `Remote executors are misconfigured: ${reason}`);
+      }
       client.start();
       g.supervisor = client;
     } else {

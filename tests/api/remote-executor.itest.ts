@@ -141,6 +141,17 @@ describe("remote executor hosts", () => {
     }
   });
 
+  it("answers 503 naming the setting when RULEBOX_EXECUTOR_URLS is malformed", async () => {
+    const misconfigured = await startServer({ RULEBOX_EXECUTOR_URLS: "ftp://executor.internal:7070", RULEBOX_EXECUTOR_TOKEN: TOKEN });
+    try {
+      const res = await call(misconfigured.baseUrl, "POST", "/api/run", { source: BENIGN, input: { n: 1 } });
+      expect(res.status).toBe(503);
+      expect(JSON.stringify(res.body)).toMatch(/misconfigured.*must be http/);
+    } finally {
+      await misconfigured.stop();
+    }
+  });
+
   it("records a run `crashed` when its host is SIGKILLed mid-run, keeps serving on the other host, then answers 503 with none left", async () => {
     await waitForHosts("both hosts up", (list) => list.every((h) => h.state === "up" && h.inFlight === 0));
     const created = await call<{ rule: { id: string } }>(app.baseUrl, "POST", "/api/rules", { name: `remote ${Date.now()}`, source: LOOP, language: "javascript" });
