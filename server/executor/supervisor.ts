@@ -438,9 +438,13 @@ export class ExecutorSupervisor {
     this.plan = await planLaunch(this.opts.distDir, manifest.entry, manifest.external, this.env, this.log);
     const childEnv: Record<string, string> = { ...buildExecutorEnv(this.sourceEnv, this.env.RULEBOX_EXECUTOR_TZ), RULEBOX_WORKER_FILE: manifest.worker };
     // Unless configured, the machine's cores are split between the children rather than each
-    // child sizing its pool for the whole machine (N children × all cores would oversubscribe).
+    // child sizing its pool for the whole machine (N children × all cores would oversubscribe) —
+    // but never below two workers per child: a run that holds a worker for its whole time limit
+    // (the first run of an endless loop, before the supervisor knows the rule as noisy) must not
+    // stall every run queued behind it in that process. Measured with `npm run load` on 2 cores:
+    // one worker per child let such runs hold benign runs for up to 2 s.
     if (childEnv.RULEBOX_POOL_MAX_THREADS === undefined && this.opts.executors > 1) {
-      const perChild = Math.max(1, Math.floor(os.availableParallelism() / this.opts.executors));
+      const perChild = Math.max(2, Math.floor(os.availableParallelism() / this.opts.executors));
       childEnv.RULEBOX_POOL_MAX_THREADS = String(perChild);
       if (childEnv.RULEBOX_POOL_MIN_THREADS === undefined) childEnv.RULEBOX_POOL_MIN_THREADS = String(perChild);
     }
