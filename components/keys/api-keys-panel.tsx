@@ -12,27 +12,20 @@ export function ApiKeysPanel({ initialKeys }: { initialKeys: ApiKey[] }) {
   const [keys, setKeys] = useState(initialKeys);
   const [created, setCreated] = useState<{ key: ApiKey; secret: string } | null>(null);
   const [confirming, setConfirming] = useState<ApiKey | null>(null);
-  const [revoking, setRevoking] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [revoking, perform] = useAction(setError);
   const [status, setStatus] = useState("");
 
   const reload = async () => setKeys((await api.listApiKeys()).keys);
 
-  const revoke = async (key: ApiKey) => {
-    setRevoking(true);
-    setError(null);
-    try {
+  const revoke = (key: ApiKey) =>
+    perform(async () => {
       await api.revokeApiKey(key.id);
       setConfirming(null);
       setStatus(`Revoked “${key.name}”. Requests with it now get 401.`);
       if (created?.key.id === key.id) setCreated(null);
       await reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setRevoking(false);
-    }
-  };
+    });
 
   return (
     <div className="rb-home">

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { outcomeSchema, type Outcome } from "@/server/contracts/run";
 import { api, type RunSummary } from "@/components/lib/api-client";
+import { useAction } from "@/components/lib/use-action";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { formatDuration } from "@/components/lib/format";
@@ -15,8 +16,8 @@ export function RunHistoryPanel(props: { ruleId: string; refreshToken: number; o
   const [outcome, setOutcome] = useState<Outcome | "">("");
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [loadingMore, perform] = useAction(setError);
 
   const loadFirst = useCallback(async () => {
     try {
@@ -33,19 +34,15 @@ export function RunHistoryPanel(props: { ruleId: string; refreshToken: number; o
     void loadFirst();
   }, [loadFirst, props.refreshToken]);
 
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await api.listRuns(props.ruleId, { outcome: outcome || undefined, cursor: nextCursor, limit: PAGE_SIZE });
-      setRuns((rs) => [...(rs ?? []), ...page.runs]);
-      setNextCursor(page.nextCursor);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const loadMore = () =>
+    nextCursor
+      ? perform(async () => {
+          const page = await api.listRuns(props.ruleId, { outcome: outcome || undefined, cursor: nextCursor, limit: PAGE_SIZE });
+          setRuns((rs) => [...(rs ?? []), ...page.runs]);
+          setNextCursor(page.nextCursor);
+        })
+      : Promise.resolve();
+
 
   return (
     <div className="rb-stack">
