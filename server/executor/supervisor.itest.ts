@@ -36,15 +36,18 @@ describe("executor process faults", () => {
       await supervisor.ping(); // every child has received its share
       const killedAt = performance.now();
       process.kill(pid, "SIGKILL");
+      // The next run, sent at once (it may still land on the dying child and come back crashed).
+      let next = await supervisor.run(task(ECHO, round));
+      while (next.outcome === "crashed" && performance.now() - killedAt < 5_000) next = await supervisor.run(task(ECHO, round));
+      const recoveredMs = performance.now() - killedAt;
+      expect(next).toMatchObject({ outcome: "ok", output: round });
+      expect(recoveredMs).toBeLessThan(1_000);
       const results = await Promise.all(inFlight);
       // The victim's runs crash (with the signal named); a surviving child's runs finish normally.
       const crashed = results.filter((r) => r.outcome === "crashed");
       expect(crashed.length).toBeGreaterThanOrEqual(1);
       for (const r of crashed) expect(r.error?.message).toMatch(/SIGKILL/);
       expect(results.every((r) => r.outcome === "crashed" || r.outcome === "ok")).toBe(true);
-      const next = await supervisor.run(task(ECHO, round));
-      expect(next).toMatchObject({ outcome: "ok", output: round });
-      expect(performance.now() - killedAt).toBeLessThan(1_000);
       await supervisor.ready(30_000, { all: true });
       const after = await supervisor.stats();
       expect(after.executorRestarts).toBe(before.executorRestarts + 1);

@@ -637,7 +637,9 @@ export class ExecutorSupervisor {
       // would be killed by SIGXFSZ. Its output is forwarded line by line to our log.
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: this.childEnv as NodeJS.ProcessEnv,
-      cwd: this.opts.distDir,
+      // Not the bundle directory: a rebuild swaps that directory out, and a child whose working
+      // directory vanished dies at its next path lookup (uv_cwd ENOENT). Every path it uses is absolute.
+      cwd: "/",
       serialization: this.opts.serialization,
     });
     handle.child = child;
