@@ -1,11 +1,12 @@
-// `npm start`: build if needed, apply migrations, then serve the built app with `next start`.
+// `npm start`: build if missing or stale (sources changed since it was made), apply migrations,
+// then serve the built app with `next start`.
 // HOSTNAME (default 127.0.0.1), PORT (default 3000) and DATABASE_URL (default file:./data/rulebox.db)
 // override; the example rules are seeded by instrumentation.ts when the server starts on an empty db.
 import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate, resolveDatabaseUrl } from "./migrate.mjs";
+import { buildState } from "./source-fingerprint.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const host = process.env.HOSTNAME || "127.0.0.1";
@@ -13,9 +14,13 @@ const port = process.env.PORT || "3000";
 const database = resolveDatabaseUrl();
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HOSTNAME: host, PORT: port, DATABASE_URL: database.url, NODE_ENV: "production" };
 
-const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(path.join(root, ".executor-dist", "manifest.json"));
-if (!built) {
-  console.log("rulebox: no production build found; running `npm run build` first");
+const state = buildState(root);
+if (state !== "fresh") {
+  console.log(
+    state === "missing"
+      ? "rulebox: no production build found; running `npm run build` first"
+      : "rulebox: the sources changed since the last build; running `npm run build` first",
+  );
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit", env });
   if (r.status !== 0) {
     console.error(`rulebox: build failed (exit ${r.status ?? r.signal})`);

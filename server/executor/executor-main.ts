@@ -163,6 +163,9 @@ async function main(): Promise<void> {
     console.error(`executor warm-up run failed: ${warmup.outcome} ${warmup.error?.message ?? ""}`);
     process.exit(70);
   }
+  // Then the rest of the default class's workers: "ready" means the whole pool takes runs, so the
+  // first runs after a (re)start never queue behind a worker still booting.
+  await pool.warm(readLimitCaps(process.env).defaults.memoryMb);
   send({ type: "ready", wall: describeWall(), timings: { mainMs, readyMs: Math.round(performance.now()) } });
 }
 

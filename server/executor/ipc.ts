@@ -20,6 +20,7 @@ export type RunTaskMessage = z.infer<typeof runTaskSchema>;
 
 export const poolStatsSchema = z.object({
   threads: z.number(),
+  readyThreads: z.number(),
   queueSize: z.number(),
   completed: z.number(),
   workerRestarts: z.number(),

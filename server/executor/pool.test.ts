@@ -53,6 +53,32 @@ describe("rule pool", () => {
   });
 });
 
+describe("pool warm-up", () => {
+  it("resolves once every worker of the memory class has booted", async () => {
+    const pool = createRulePool({ maxThreads: 2, workerFile: await buildTestWorker() });
+    try {
+      expect(pool.stats()).toMatchObject({ threads: 0, readyThreads: 0 });
+      await pool.warm(TEST_LIMITS.memoryMb);
+      expect(pool.stats()).toMatchObject({ threads: 2, readyThreads: 2 });
+      await pool.warm(TEST_LIMITS.memoryMb); // already warm: resolves at once
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it("resolves when the workers cannot start, and runs then report why", async () => {
+    const pool = createRulePool({ maxThreads: 2, workerFile: "/nonexistent/worker.cjs" });
+    try {
+      await pool.warm(TEST_LIMITS.memoryMb);
+      expect(pool.stats().readyThreads).toBe(0);
+      const result = await pool.run({ source: PROBE_RULE, language: "javascript", input: null, limits: TEST_LIMITS, clock: 1 });
+      expect(result).toMatchObject({ outcome: "crashed", error: { name: "WorkerStartError" } });
+    } finally {
+      await pool.destroy();
+    }
+  });
+});
+
 describe("pool shutdown", () => {
   it("answers queued and running runs crashed on destroy, and later runs too", async () => {
     const pool = createRulePool({ maxThreads: 1, workerFile: await buildTestWorker() });

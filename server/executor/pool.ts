@@ -33,6 +33,8 @@ export interface RunTask {
 
 export interface PoolStats {
   threads: number;
+  /** Of those, workers that have booted and take runs (the rest are starting). */
+  readyThreads: number;
   queueSize: number;
   completed: number;
   workerRestarts: number;
@@ -42,6 +44,12 @@ export interface PoolStats {
 export interface RulePool {
   /** Never rejects for anything a rule does: every path ends in exactly one validated RunResult. */
   run(task: RunTask): Promise<RunResult>;
+  /**
+   * Starts the workers for this memory limit (if not yet) and resolves once every one of them has
+   * booted, so the first runs find the whole pool ready instead of waiting on a cold worker.
+   * Resolves too when a worker fails to start: the runs then report that failure.
+   */
+  warm(memoryMb: number): Promise<void>;
   stats(): PoolStats;
   destroy(): Promise<void>;
 }
@@ -103,6 +111,8 @@ interface MemoryClass {
   /** Set when a worker failed to start (e.g. a broken worker bundle): runs answer `crashed`. */
   broken: string | null;
   brokenAt: number;
+  /** Callers of warm() waiting for every lane to boot. */
+  warmWaiters: (() => void)[];
 }
 
 /** A memory class whose workers failed to start is retried (fresh piscina) after this long. */
@@ -174,7 +184,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     });
     // A lane's rejection carries the error; piscina's 'error' event would otherwise be unhandled.
     piscina.on("error", () => undefined);
-    existing = { memoryMb, maxThreads: threads, piscina, lanes: new Set(), queue: [], broken: null, brokenAt: 0 };
+    existing = { memoryMb, maxThreads: threads, piscina, lanes: new Set(), queue: [], broken: null, brokenAt: 0, warmWaiters: [] };
     classes.set(key, existing);
     for (let i = 0; i < Math.min(minThreads, threads); i += 1) startLane(existing);
     return existing;
@@ -212,6 +222,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     if (message?.type === "ready") {
       lane.ready = true;
       if (lane.bootTimer) clearTimeout(lane.bootTimer);
+      settleWarm(cls);
       dispatch(cls);
       return;
     }
@@ -297,6 +308,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       cls.brokenAt = performance.now();
       lane.abort.abort(new Error("worker failed to start"));
       failQueue(cls);
+      settleWarm(cls);
       return;
     }
     workerRestarts += 1;
@@ -407,14 +419,31 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     });
   }
 
+  function settleWarm(cls: MemoryClass): void {
+    if (cls.warmWaiters.length === 0) return;
+    const booted = cls.broken !== null || [...cls.lanes].every((lane) => lane.ready || lane.retired);
+    if (!booted) return;
+    for (const resolve of cls.warmWaiters.splice(0)) resolve();
+  }
+
+  function warm(memoryMb: number): Promise<void> {
+    const cls = memoryClass(memoryMb, false);
+    return new Promise<void>((resolve) => {
+      cls.warmWaiters.push(resolve);
+      settleWarm(cls);
+    });
+  }
+
   function stats(): PoolStats {
     let threads = 0;
+    let readyThreads = 0;
     let queueSize = 0;
     for (const cls of classes.values()) {
       threads += cls.lanes.size;
+      for (const lane of cls.lanes) if (lane.ready) readyThreads += 1;
       queueSize += cls.queue.length;
     }
-    return { threads, queueSize, completed, workerRestarts, byOutcome: { ...byOutcome } };
+    return { threads, readyThreads, queueSize, completed, workerRestarts, byOutcome: { ...byOutcome } };
   }
 
   async function destroy(): Promise<void> {
@@ -422,6 +451,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     destroyed = true;
     const closing: Promise<void>[] = [];
     for (const cls of classes.values()) {
+      for (const resolve of cls.warmWaiters.splice(0)) resolve();
       for (const pending of cls.queue.splice(0)) {
         pending.resolve(record(ruleFailure("crashed", pending.clock, "ExecutorClosed", "The executor pool shut down before the run started")));
       }
@@ -440,5 +470,5 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     await Promise.allSettled(closing);
   }
 
-  return { run, stats, destroy };
+  return { run, warm, stats, destroy };
 }

@@ -560,7 +560,7 @@ export class RemoteExecutorClient implements RunExecutor {
       }),
     );
     const executors: ExecutorProcessStats[] = [];
-    const pool = { threads: 0, queueSize: 0, completed: 0, workerRestarts: 0, byOutcome: emptyByOutcome() };
+    const pool = { threads: 0, readyThreads: 0, queueSize: 0, completed: 0, workerRestarts: 0, byOutcome: emptyByOutcome() };
     let executorRestarts = 0;
     let alive = 0;
     let queueDepth = 0;
@@ -580,6 +580,7 @@ export class RemoteExecutorClient implements RunExecutor {
       noisy.waiting += s.noisy?.waiting ?? 0;
       if (s.pool) {
         pool.threads += s.pool.threads;
+        pool.readyThreads += s.pool.readyThreads ?? 0;
         pool.queueSize += s.pool.queueSize;
         pool.completed += s.pool.completed;
         pool.workerRestarts += s.pool.workerRestarts;

@@ -134,7 +134,8 @@ describe("ExecutorSupervisor (live child process)", () => {
   it("answers runs in flight `crashed` when the child is killed with SIGKILL, restarts it, and serves again", async () => {
     const before = await supervisor.stats();
     const pid = before.executors[0]!.pid!;
-    const inFlight = [supervisor.run(task(NEVER_SETTLES)), supervisor.run(task(NEVER_SETTLES))];
+    const victim = `${NEVER_SETTLES}\n// killed from outside`;
+    const inFlight = [supervisor.run(task(victim)), supervisor.run(task(victim))];
     await supervisor.ping(); // the child has received both runs
     process.kill(pid, "SIGKILL");
     const results = await Promise.all(inFlight);
@@ -148,6 +149,9 @@ describe("ExecutorSupervisor (live child process)", () => {
     expect(after.executorRestarts).toBe(before.executorRestarts + 1);
     expect(after.executors[0]!.pid).not.toBe(pid);
     expect(after.executors[0]!.lastExit).toMatchObject({ signal: "SIGKILL" });
+    // A kill from outside is not the rule's doing: it does not make the rule noisy (its next runs
+    // keep the ordinary lane), unlike a timeout or a process abort.
+    expect(after.noisy.rules).toBe(before.noisy.rules);
   });
 
   it("survives heap shapes that abort the whole executor (nodejs/node#47224), then quarantines their rule", async () => {

@@ -77,7 +77,7 @@ export interface ExecutorStats {
   /** Every answer the supervisor gave, by outcome (includes `crashed` answers the pool never saw). */
   runsByOutcome: Record<Outcome, number>;
   /** Summed over live children (a child that just died contributes nothing). */
-  pool: { threads: number; queueSize: number; completed: number; workerRestarts: number; byOutcome: Record<Outcome, number> };
+  pool: { threads: number; readyThreads: number; queueSize: number; completed: number; workerRestarts: number; byOutcome: Record<Outcome, number> };
   wall: WallLayers | null;
 }
 
@@ -118,6 +118,11 @@ interface PendingRun {
   noisySince?: number;
   /** performance.now() when it was sent to an executor. */
   dispatchedAt?: number;
+  /**
+   * Set when the run is answered `crashed` because its executor process was killed from outside
+   * (SIGKILL, SIGTERM, a clean exit): nothing the rule did, so it says nothing about the rule.
+   */
+  blameless?: boolean;
 }
 
 /**
@@ -510,7 +515,7 @@ export class ExecutorSupervisor {
         resolve: (result) => {
           this.runsByOutcome[result.outcome] += 1;
           this.latency.observe(performance.now() - startedAt);
-          this.noisy.observe(task, result.outcome);
+          if (!pending.blameless) this.noisy.observe(task, result.outcome);
           if (pending.noisyOn) this.releaseNoisySlot(pending);
           resolve(result);
         },
@@ -728,11 +733,15 @@ export class ExecutorSupervisor {
     handle.outbox = [];
     handle.lastExit = { code, signal, at: new Date().toISOString() };
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    if (!wasStopping && isProcessAbort(code, signal) && handle.inFlight.size > 0) {
+    const aborted = isProcessAbort(code, signal);
+    if (!wasStopping && aborted && handle.inFlight.size > 0) {
       const added = this.quarantine.implicate([...handle.inFlight.values()].map((p) => p.task));
       if (added > 0) this.log("error", `executor ${handle.index}: ${added} rule source(s) quarantined after repeated process aborts`);
     }
     for (const pending of handle.inFlight.values()) {
+      // An abort (V8 at its heap limit) may be one of these rules' doing: they count as noisy. A kill
+      // from outside is not: those rules keep their ordinary lane.
+      pending.blameless = !aborted;
       pending.resolve(crashed(pending.task.clock, `The executor process ended (${how}) while this run was in flight`));
     }
     handle.inFlight.clear();
@@ -819,10 +828,11 @@ export class ExecutorSupervisor {
           }),
       ),
     );
-    const pool = { threads: 0, queueSize: 0, completed: 0, workerRestarts: 0, byOutcome: emptyByOutcome() };
+    const pool = { threads: 0, readyThreads: 0, queueSize: 0, completed: 0, workerRestarts: 0, byOutcome: emptyByOutcome() };
     for (const s of poolStats) {
       if (!s) continue;
       pool.threads += s.threads;
+      pool.readyThreads += s.readyThreads;
       pool.queueSize += s.queueSize;
       pool.completed += s.completed;
       pool.workerRestarts += s.workerRestarts;

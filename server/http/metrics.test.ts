@@ -77,7 +77,7 @@ function fakeExecutorStats(): ExecutorStats {
     quarantinedRules: 0,
     noisy: { rules: 1, inFlight: 1, waiting: 3 },
     runsByOutcome: { ok: 4, error: 1, timeout: 0, memory: 0, output_limit: 0, blocked: 1, crashed: 0 },
-    pool: { threads: 4, queueSize: 0, completed: 6, workerRestarts: 2, byOutcome: { ok: 4, error: 1, timeout: 0, memory: 0, output_limit: 0, blocked: 0, crashed: 0 } },
+    pool: { threads: 4, readyThreads: 3, queueSize: 0, completed: 6, workerRestarts: 2, byOutcome: { ok: 4, error: 1, timeout: 0, memory: 0, output_limit: 0, blocked: 0, crashed: 0 } },
     wall: null,
   };
 }
@@ -101,6 +101,7 @@ describe("buildMetricFamilies", () => {
       "rulebox_run_duration_seconds_sum 0.012",
       "rulebox_run_duration_seconds_count 6",
       "rulebox_executor_pool_threads 4",
+      "rulebox_executor_pool_ready_threads 3",
       "rulebox_executor_queue_depth 4",
       "rulebox_executor_worker_restarts_total 2",
       "rulebox_executor_restarts_total 1",

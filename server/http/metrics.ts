@@ -139,6 +139,7 @@ export function buildMetricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
       { name: "rulebox_executor_processes_up", help: "Executor processes ready to take runs.", type: "gauge", samples: one(executor.alive) },
       { name: "rulebox_executor_restarts_total", help: "Executor processes restarted after they died.", type: "counter", samples: one(executor.executorRestarts) },
       { name: "rulebox_executor_pool_threads", help: "Worker threads in the pools of the live executor processes.", type: "gauge", samples: one(executor.pool.threads) },
+      { name: "rulebox_executor_pool_ready_threads", help: "Of those, worker threads that have booted and take runs (the rest are starting).", type: "gauge", samples: one(executor.pool.readyThreads) },
       {
         name: "rulebox_executor_worker_restarts_total",
         help: "Worker threads replaced (timeouts, out of memory), summed over live executor processes (resets when a process restarts).",

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { buildState } from "../../scripts/source-fingerprint.mjs";
 
 const root = path.resolve(__dirname, "..", "..");
 const READY_TIMEOUT_MS = 90_000;
@@ -22,11 +23,14 @@ export interface StartedServer {
   stop: () => Promise<void>;
 }
 
-/** Throws a readable error when there is no production build to start. */
+/** Throws a readable error when there is no production build to start, or it is stale. */
 export function assertBuilt(): void {
-  const missing = [path.join(".next", "BUILD_ID"), path.join(".executor-dist", "manifest.json")].filter((p) => !fs.existsSync(path.join(root, p)));
-  if (missing.length > 0) {
-    throw new Error(`integration tests start the built app, but ${missing.join(" and ")} is missing: run \`npm run build\` first (npm test does)`);
+  const state = buildState(root);
+  if (state === "missing") {
+    throw new Error("integration tests start the built app, but there is no production build: run `npm run build` first (npm test does)");
+  }
+  if (state === "stale") {
+    throw new Error("integration tests start the built app, but the sources changed since it was built: run `npm run build` first (npm test does)");
   }
 }
 
