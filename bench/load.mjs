@@ -1,4 +1,4 @@
-// `npm run load [-- --json] [-- --clients 16] [-- --seconds 20] [-- --hostile-ratio 0.05] [-- --url http://…]`
+// `npm run load [-- --json] [-- --clients 16] [-- --seconds 20] [-- --hostile-ratio 0.05] [-- --batch-seconds 5] [-- --batch-size 100] [-- --url http://…]`
 // Drives a started Rulebox over loopback through the production path (POST /api/rules/:id/execute
 // with an API key) with N closed-loop clients for a bounded time, in two phases:
 //   baseline  benign rules only                       → baselineP50Ms / baselineP99Ms
@@ -6,6 +6,8 @@
 //             all requests                                → benignP50Ms / benignP99Ms under attack
 // Hostile rules: a sync endless loop, an async microtask loop, a never-settling promise, a heap
 // bomb (may abort a whole executor process, nodejs/node#47224), an output flood and a log flood.
+// Then a batch phase: a few clients send the benign rule's input in batches
+// (POST /api/rules/:id/execute/batch, --batch-size inputs each) → batchRunsPerSec.
 // Reports throughput, HTTP errors, executor restarts, RSS over time (the app and its executor
 // processes, when this script started the server) and lost records: runs answered with a runId
 // that are not in the run history once the batched recorder has flushed.
@@ -20,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { buildState } from "../scripts/source-fingerprint.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
@@ -29,12 +32,18 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "20" },
     "baseline-seconds": { type: "string" },
     "hostile-ratio": { type: "string", default: "0.05" },
+    "batch-seconds": { type: "string", default: "5" },
+    "batch-size": { type: "string", default: "100" },
     json: { type: "boolean", default: false },
   },
 });
 const clients = positiveInt(args.clients, "--clients");
 const seconds = Math.min(600, positiveNumber(args.seconds, "--seconds"));
 const baselineSeconds = Math.min(600, args["baseline-seconds"] ? positiveNumber(args["baseline-seconds"], "--baseline-seconds") : Math.max(5, seconds / 2));
+const batchSeconds = Math.min(600, Number(args["batch-seconds"]));
+if (!(batchSeconds >= 0)) fail("--batch-seconds must be 0 (skip the batch phase) or more");
+const batchSize = Math.min(1000, positiveInt(args["batch-size"], "--batch-size"));
+const BATCH_CLIENTS = 2;
 const hostileRatio = Number(args["hostile-ratio"]);
 if (!(hostileRatio >= 0 && hostileRatio <= 1)) fail("--hostile-ratio must be between 0 and 1");
 const say = (line) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -88,9 +97,9 @@ function freePort() {
 }
 
 async function startOwnServer() {
-  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(path.join(root, ".executor-dist", "manifest.json"));
-  if (!built) {
-    say("load: no production build; running scripts/build.mjs");
+  const state = buildState(root);
+  if (state !== "fresh") {
+    say(`load: ${state === "missing" ? "no production build" : "the build is older than the sources"}; running scripts/build.mjs`);
     const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: ["ignore", args.json ? 2 : "inherit", "inherit"] });
     if (r.status !== 0) fail("build failed");
   }
@@ -279,6 +288,47 @@ async function drive(baseUrl, auth, rules, { ms, ratio }) {
   return { samples, elapsedMs, hostileSkipped };
 }
 
+/** BATCH_CLIENTS closed-loop clients sending batches of `size` benign inputs for `ms`. */
+async function driveBatches(baseUrl, auth, rule, { ms, size }) {
+  const samples = [];
+  const requests = [];
+  const started = performance.now();
+  const end = started + ms;
+  const body = { inputs: Array.from({ length: size }, () => rule.input ?? null) };
+  await Promise.all(
+    Array.from({ length: BATCH_CLIENTS }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        let status = 0;
+        try {
+          const res = await api(baseUrl, "POST", `/api/rules/${rule.id}/execute/batch`, body, auth);
+          status = res.status;
+          for (const entry of res.body?.results ?? []) {
+            samples.push({ hostile: false, rule: rule.name, ruleId: rule.id, status, outcome: entry.outcome ?? entry.refused?.code ?? null, runId: entry.runId ?? null });
+          }
+        } catch {
+          status = 0;
+        }
+        requests.push({ status, ms: performance.now() - t });
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const ok = samples.filter((s) => s.outcome === "ok").length;
+  const batchMs = Float64Array.from(requests.filter((r) => r.status === 200).map((r) => r.ms)).sort();
+  return {
+    samples,
+    summary: {
+      batchRequests: requests.length,
+      batchSize: size,
+      batchRunsPerSec: round((ok / elapsedMs) * 1000, 1),
+      batchP50Ms: round(quantile(batchMs, 0.5)),
+      batchNotOk: samples.length - ok,
+      batchHttp5xx: requests.filter((r) => r.status >= 500).length,
+    },
+  };
+}
+
 function summarizePhase({ samples, elapsedMs }) {
   const benign = Float64Array.from(samples.filter((s) => !s.hostile && s.status === 200).map((s) => s.ms)).sort();
   const statuses = {};
@@ -356,14 +406,16 @@ try {
   const mixedRun = await drive(baseUrl, auth, rules, { ms: seconds * 1000, ratio: hostileRatio });
   const mixed = summarizePhase(mixedRun);
   if (process.env.LOAD_DUMP) fs.writeFileSync(process.env.LOAD_DUMP, JSON.stringify(mixedRun.samples));
+  const batches = batchSeconds > 0 ? await driveBatches(baseUrl, auth, rules.benign, { ms: batchSeconds * 1000, size: batchSize }) : null;
+  if (batches) say(`load: batches of ${batchSize}: ${batches.summary.batchRequests} requests, ${batches.summary.batchRunsPerSec} runs/s, p50 ${batches.summary.batchP50Ms} ms per batch`);
   const after = await executorStats(baseUrl);
   clearInterval(sampler);
-  const records = await countLostRecords(baseUrl, [...warm.samples, ...baselineRun.samples, ...mixedRun.samples]);
+  const records = await countLostRecords(baseUrl, [...warm.samples, ...baselineRun.samples, ...mixedRun.samples, ...(batches?.samples ?? [])]);
 
   const peakRssMb = rssSeries.length ? Math.max(...rssSeries.map((p) => p.mb)) : null;
   const targets = {
     zeroLostRecords: records.lost === 0,
-    zero5xx: baseline.http5xx + mixed.http5xx === 0,
+    zero5xx: baseline.http5xx + mixed.http5xx + (batches?.summary.batchHttp5xx ?? 0) === 0,
     benignP99Within3xBaseline: mixed.benignP99Ms !== null && baseline.benignP99Ms !== null && mixed.benignP99Ms <= 3 * baseline.benignP99Ms,
   };
   const summary = {
@@ -378,8 +430,9 @@ try {
     benignNotOk: mixed.benignNotOk,
     hostileRequests: mixedRun.samples.filter((s) => s.hostile).length,
     hostileThrottled429: mixed.http429,
+    ...(batches ? batches.summary : {}),
     hostileSkipped: mixedRun.hostileSkipped,
-    http5xx: baseline.http5xx + mixed.http5xx,
+    http5xx: baseline.http5xx + mixed.http5xx + (batches?.summary.batchHttp5xx ?? 0),
     http503: baseline.http503 + mixed.http503,
     connectionErrors: baseline.connectionErrors + mixed.connectionErrors,
     lostRecords: records.lost,
@@ -389,7 +442,7 @@ try {
     peakRssMb,
     rssMb: rssSeries.filter((_, i) => i % 4 === 0),
     outcomes: mixed.outcomes,
-    config: { clients, seconds, baselineSeconds, hostileRatio, cores: os.availableParallelism(), node: process.version },
+    config: { clients, seconds, baselineSeconds, hostileRatio, batchSeconds, batchSize, batchClients: BATCH_CLIENTS, cores: os.availableParallelism(), node: process.version },
     targets,
     targetsMet: Object.values(targets).every(Boolean),
   };

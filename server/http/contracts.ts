@@ -104,6 +104,14 @@ export const executeBodySchema = z.strictObject({
   version: versionNumberSchema.optional(),
 });
 
+/** Inputs in one POST /api/rules/:id/execute/batch. */
+export const MAX_BATCH_INPUTS = 1_000;
+
+export const executeBatchBodySchema = z.strictObject({
+  inputs: z.array(requiredJsonSchema).min(1, "give at least one input").max(MAX_BATCH_INPUTS, `at most ${MAX_BATCH_INPUTS} inputs per batch`),
+  version: versionNumberSchema.optional(),
+});
+
 export const apiKeyParamsSchema = z.strictObject({ id: idSchema });
 
 export const createApiKeyBodySchema = z.strictObject({

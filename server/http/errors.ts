@@ -78,6 +78,14 @@ function describeIssues(issues: FieldIssue[]): string {
   return issues.length === 1 ? `${where}: ${first.message}` : `${where}: ${first.message} (and ${issues.length - 1} more)`;
 }
 
+/** A run the executor did not start: its queue is full (503 busy) or the rule's runs are throttled (429). Otherwise null. */
+export function toExecutorRefusal(err: unknown): AppError | null {
+  if (!(err instanceof Error)) return null;
+  if (err.name === "QueueFullError" || err.name === "ExecutorBusyError") return busy(err.message);
+  if (err.name === "RuleThrottledError") return new AppError("throttled", err.message);
+  return null;
+}
+
 /** Maps anything thrown while handling a request to the error the client should see. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -96,8 +104,8 @@ export function toAppError(err: unknown): AppError {
   }
   if (isRecordNotFound(err)) return notFound("the record does not exist");
   if (isDatabaseBusy(err)) return busy("the database is busy; retry shortly");
-  if (err instanceof Error && (err.name === "QueueFullError" || err.name === "ExecutorBusyError")) return busy(err.message);
-  if (err instanceof Error && err.name === "RuleThrottledError") return new AppError("throttled", err.message);
+  const refused = toExecutorRefusal(err);
+  if (refused) return refused;
   const ref = randomUUID();
   // The detail stays in the server log: stack traces and SQL must not reach clients.
   console.error(`[rulebox] internal error ref=${ref}`, err);

@@ -6,6 +6,8 @@ import { isDraining, trackRequest } from "./lifecycle";
 /** Byte sizes the API enforces (issue 2): measured before validation, answered with 413. */
 export const MAX_SOURCE_BYTES = 256 * 1024;
 export const MAX_INPUT_BYTES = 1024 * 1024;
+/** All inputs of one execute batch together (each one is still held to MAX_INPUT_BYTES). */
+export const MAX_BATCH_INPUTS_BYTES = 8 * 1024 * 1024;
 /** Bodies without large fields (renames, limits, …). */
 export const SMALL_BODY_BYTES = 64 * 1024;
 /** Deeper JSON is refused: serialising it later could overflow the stack. */
@@ -25,6 +27,8 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   body?: B;
   /** Top-level body fields with their own byte limit (strings: UTF-8 length; other values: JSON length). */
   fieldLimits?: Record<string, number>;
+  /** Top-level array fields whose every element has its own byte limit (JSON length), e.g. a batch's inputs. */
+  fieldItemLimits?: Record<string, number>;
   /** Hard cap on the raw body, checked while reading (default: the field limits plus 64 KiB). */
   maxBodyBytes?: number;
   /** Runs first, before the body is read: throw (e.g. `unauthorized()`) to refuse the request. */
@@ -50,6 +54,7 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
   handler: (input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>) => Promise<Response>,
 ): (request: Request, context: NextRouteContext) => Promise<Response> {
   const fieldLimits = Object.entries(spec.fieldLimits ?? {});
+  const fieldItemLimits = Object.entries(spec.fieldItemLimits ?? {});
   const maxBodyBytes = spec.maxBodyBytes ?? fieldLimits.reduce((sum, [, n]) => sum + n, SMALL_BODY_BYTES);
   return async (request, context) => {
     if (isDraining()) return toErrorResponse(busy("the server is shutting down; retry on another instance"));
@@ -63,6 +68,7 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
         const raw = await readBodyText(request, maxBodyBytes);
         const json = parseJson(raw);
         checkFieldLimits(json, fieldLimits);
+        checkFieldItemLimits(json, fieldItemLimits);
         body = parseWith(spec.body, json, "body");
       }
       return await handler({ params, query, body, request } as RouteInput<Infer<P>, Infer<Q>, Infer<B>>);
@@ -151,6 +157,22 @@ function checkFieldLimits(json: unknown, limits: [string, number][]): void {
     if (size > limit) {
       throw payloadTooLarge(`${field} is ${size} bytes; the limit is ${limit} bytes (${formatBytes(limit)})`, { field, sizeBytes: size, limitBytes: limit });
     }
+  }
+}
+
+function checkFieldItemLimits(json: unknown, limits: [string, number][]): void {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return;
+  const record = json as Record<string, unknown>;
+  for (const [field, limit] of limits) {
+    const items = record[field];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, index) => {
+      const size = Buffer.byteLength(JSON.stringify(item) ?? "", "utf8");
+      if (size > limit) {
+        const where = `${field}[${index}]`;
+        throw payloadTooLarge(`${where} is ${size} bytes; the limit is ${limit} bytes (${formatBytes(limit)})`, { field: where, sizeBytes: size, limitBytes: limit });
+      }
+    });
   }
 }
 

@@ -66,3 +66,8 @@ export function testApiKey(): Promise<string> {
 export async function execute<T = any>(ruleId: string, body: unknown, secret?: string): Promise<ApiAnswer<T>> {
   return call<T>("POST", `/api/rules/${ruleId}/execute`, body, { authorization: `Bearer ${secret ?? (await testApiKey())}` });
 }
+
+/** POST /api/rules/:id/execute/batch with a valid API key (the file's shared one unless `secret` is given). */
+export async function executeBatch<T = any>(ruleId: string, body: unknown, secret?: string): Promise<ApiAnswer<T>> {
+  return call<T>("POST", `/api/rules/${ruleId}/execute/batch`, body, { authorization: `Bearer ${secret ?? (await testApiKey())}` });
+}

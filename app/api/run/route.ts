@@ -16,7 +16,14 @@ export const POST = defineRoute({ body: runBodySchema, fieldLimits: { source: MA
   }
   // The rule's own limits apply unless the request overrides them; a value above a cap is a 422.
   const limits = resolveLimits({ ...rule?.limits, ...body.limits });
-  const result = await runRule({ source: body.source, language: body.language, input: body.input, limits });
+  const result = await runRule({
+    source: body.source,
+    language: body.language,
+    input: body.input,
+    limits,
+    ...(rule ? { ruleId: rule.id } : {}),
+    ...(rule && body.version !== undefined ? { version: body.version } : {}),
+  });
   if (!rule) return json(result);
   try {
     const runId = await recordRun({

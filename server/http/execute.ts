@@ -1,0 +1,95 @@
+import "server-only";
+// The production path for other systems, shared by POST /api/rules/:id/execute (one input) and
+// POST /api/rules/:id/execute/batch (many): resolve the saved version, run it within the current
+// caps, record the run (asynchronously, in batches: server/db/run-recorder.ts).
+import type { Limits, RunResult } from "@/server/contracts/run";
+import { getExecutable } from "@/server/db/executable";
+import { recordApiRun } from "@/server/db/runs";
+import type { VersionDetail } from "@/server/db/versions";
+import { getLimitCaps, runRule } from "@/server/executor";
+import { conflict, notFound, toExecutorRefusal, type AppError } from "./errors";
+
+/** The saved version an execute request runs. */
+export interface ExecuteTarget {
+  ruleId: string;
+  version: VersionDetail;
+}
+
+/** What one executed input answers: the run's result, its record id (null if sampled out), the version. */
+export type ExecutedRun = RunResult & { runId: string | null; version: number };
+
+/** Runs of one batch in flight at once: enough to keep every worker busy, few enough to leave the queue to others. */
+export const BATCH_CONCURRENCY = 16;
+
+/** The rule's latest (or pinned) saved version; 404 when the rule or version does not exist, 409 when archived. */
+export async function resolveExecuteTarget(ruleId: string, versionNumber?: number): Promise<ExecuteTarget> {
+  const rule = await getExecutable(ruleId, versionNumber);
+  if (!rule) throw notFound(`rule ${ruleId} not found`);
+  if (rule.archived) throw conflict(`rule ${ruleId} is archived; restore it to execute it`);
+  if (!rule.version) {
+    throw notFound(versionNumber === undefined ? `rule ${rule.ruleId} has no saved version` : `version ${versionNumber} of rule ${rule.ruleId} not found`);
+  }
+  return { ruleId: rule.ruleId, version: rule.version };
+}
+
+// A version keeps the limits it was saved with; if an operator lowered the caps since, the caps win.
+function clampToCaps(limits: Limits): Limits {
+  const { caps } = getLimitCaps();
+  return {
+    timeoutMs: Math.min(limits.timeoutMs, caps.timeoutMs),
+    memoryMb: Math.min(limits.memoryMb, caps.memoryMb),
+    maxOutputBytes: Math.min(limits.maxOutputBytes, caps.maxOutputBytes),
+    maxLogBytes: Math.min(limits.maxLogBytes, caps.maxLogBytes),
+  };
+}
+
+/**
+ * Runs the target on one input and records it (trigger "api"). Throws only when the run could not
+ * start: ExecutorBusyError (503) or RuleThrottledError (429). A lost record is logged, not thrown:
+ * the caller still gets the result it waited for.
+ */
+export async function executeInput(target: ExecuteTarget, input: unknown): Promise<ExecutedRun> {
+  const { ruleId, version } = target;
+  const result = await runRule({
+    source: version.source,
+    language: version.language,
+    input,
+    limits: clampToCaps(version.limits),
+    ruleId,
+    version: version.number,
+  });
+  let runId: string | null = null;
+  try {
+    runId = await recordApiRun({ ruleId, versionNumber: version.number, source: null, sourceHash: version.sha256, language: version.language, trigger: "api", input, result });
+  } catch (err) {
+    console.error(`[rulebox] could not record an api run of rule ${ruleId} v${version.number}`, err);
+  }
+  return { ...result, runId, version: version.number };
+}
+
+/** One entry of a batch answer: the run, or why it was not started (retry those). */
+export type BatchEntry = ExecutedRun | { refused: { code: AppError["code"]; message: string } };
+
+/**
+ * Runs the target on every input, BATCH_CONCURRENCY at a time, answering in input order. An input
+ * whose run could not start (executor queue full, the rule's runs throttled) is answered as
+ * refused; the others still run. Anything else thrown is a server fault and propagates.
+ */
+export async function executeBatch(target: ExecuteTarget, inputs: readonly unknown[]): Promise<BatchEntry[]> {
+  const entries = new Array<BatchEntry>(inputs.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < inputs.length) {
+      const index = next++;
+      try {
+        entries[index] = await executeInput(target, inputs[index]);
+      } catch (err) {
+        const refused = toExecutorRefusal(err);
+        if (!refused) throw err;
+        entries[index] = { refused: { code: refused.code, message: refused.message } };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, inputs.length) }, lane));
+  return entries;
+}
