@@ -18,9 +18,9 @@ interface RuleContext {
   log(...args: unknown[]): void;
   /** The run's fixed clock (epoch milliseconds); Date.now() returns the same value during the run. */
   readonly now: number;
-  /** The rule's id; absent for ad-hoc runs of unsaved source. */
+  /** The rule's id; absent for ad-hoc runs not tied to a rule. */
   readonly ruleId?: string;
-  /** The saved version being run; absent for unsaved source. */
+  /** The saved version being run; absent when running unsaved edits. */
   readonly version?: number;
 }
 /** Captured into the run's logs. */
