@@ -103,6 +103,9 @@ describe("rule worker", () => {
     expect(await fixture.run(`export default () => undefined;`)).toMatchObject({ outcome: "ok" });
     const bigint = await fixture.run(`export default () => ({ n: 1n });`);
     expect(bigint).toMatchObject({ outcome: "error", error: { name: "TypeError" } });
+    expect(bigint.error?.message).toMatch(/^The rule's return value cannot be converted to JSON: .*BigInt/);
+    const cycle = await fixture.run(`export default () => { const a = {}; a.self = a; return a; };`);
+    expect(cycle.error?.message).toMatch(/^The rule's return value cannot be converted to JSON: .*circular/i);
     const thrownString = await fixture.run(`export default () => { throw "plain"; };`);
     expect(thrownString).toMatchObject({ outcome: "error", error: { name: "Error", message: "Uncaught plain" } });
   });

@@ -339,7 +339,9 @@ function serializeOutput(run: ActiveRun, value: unknown): Pick<WorkerResultMessa
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    return { outcome: "error", error: describeThrown(error) };
+    // BigInt, a cycle, or a toJSON that throws: say it was the return value, not a line of the rule.
+    const described = describeThrown(error);
+    return { outcome: "error", error: { ...described, message: clip(`The rule's return value cannot be converted to JSON: ${described.message}`, MAX_ERROR_MESSAGE_CHARS) } };
   }
   if (json === undefined) return { outcome: "ok" };
   const max = run.message.maxOutputBytes;
