@@ -339,8 +339,10 @@ function serializeOutput(run: ActiveRun, value: unknown): Pick<WorkerResultMessa
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    // BigInt, a cycle, or a toJSON that throws: say it was the return value, not a line of the rule.
+    // An error the rule threw (a getter, toJSON, a Proxy trap) keeps its message and frames; one
+    // JSON.stringify raised itself (a BigInt, a cycle) has no frame, so say it was the return value.
     const described = describeThrown(error);
+    if (described.frames.length > 0) return { outcome: "error", error: described };
     return { outcome: "error", error: { ...described, message: clip(`The rule's return value cannot be converted to JSON: ${described.message}`, MAX_ERROR_MESSAGE_CHARS) } };
   }
   if (json === undefined) return { outcome: "ok" };
