@@ -84,6 +84,8 @@ const WORKER_BUNDLE_NAME = "worker.cjs";
 interface PendingRun {
   message: WorkerRunMessage;
   clock: number;
+  /** When the run became its lane's head (performance.now()): a run the pool ends reports the time since. */
+  startedAt?: number;
   resolve(result: RunResult): void;
 }
 
@@ -134,6 +136,13 @@ function defaultWorkerFile(): string {
 
 function ruleFailure(outcome: Outcome, clock: number, name: string, message: string, limit?: { name: string; value: number }): RunResult {
   return { outcome, logs: [], durationMs: 0, clock, error: { name, message, frames: [], ...(limit ? { limit } : {}) } };
+}
+
+/** A failure the pool decided for a started run: its duration is the wall time since it started. */
+function startedRunFailure(run: PendingRun, outcome: Outcome, name: string, message: string, limit?: { name: string; value: number }): RunResult {
+  const result = ruleFailure(outcome, run.clock, name, message, limit);
+  if (run.startedAt !== undefined) result.durationMs = performance.now() - run.startedAt;
+  return result;
 }
 
 /** Creates the pool. Workers start lazily, per memory limit, on the first run that needs them. */
@@ -250,6 +259,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     const head = lane.inflight[0];
     if (!head || lane.timer) return;
     const { timeoutMs } = head.message;
+    head.startedAt = performance.now();
     lane.timer = setTimeout(() => onDeadline(cls, lane), timeoutMs + windowSlackMs(timeoutMs) + KILL_GRACE_MS);
   }
 
@@ -283,7 +293,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       if (code === "ERR_WORKER_OUT_OF_MEMORY") {
         run.resolve(
           record(
-            ruleFailure("memory", run.clock, "MemoryLimitError", `The rule used more than its memory limit of ${cls.memoryMb} MB`, {
+            startedRunFailure(run, "memory", "MemoryLimitError", `The rule used more than its memory limit of ${cls.memoryMb} MB`, {
               name: "memoryMb",
               value: cls.memoryMb,
             }),
@@ -291,7 +301,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
         );
       } else {
         const detail = error instanceof Error ? error.message : "the worker stopped";
-        run.resolve(record(ruleFailure("crashed", run.clock, "WorkerCrashed", `The worker running this rule stopped: ${detail}`)));
+        run.resolve(record(startedRunFailure(run, "crashed", "WorkerCrashed", `The worker running this rule stopped: ${detail}`)));
       }
     }
     if (lane.bootTimer) clearTimeout(lane.bootTimer);
@@ -328,7 +338,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     if (!run) return;
     const { timeoutMs } = run.message;
     run.resolve(
-      record(ruleFailure("timeout", run.clock, "TimeoutError", `The rule ran longer than its limit of ${timeoutMs} ms`, { name: "timeoutMs", value: timeoutMs })),
+      record(startedRunFailure(run, "timeout", "TimeoutError", `The rule ran longer than its limit of ${timeoutMs} ms`, { name: "timeoutMs", value: timeoutMs })),
     );
     // The worker may be stuck anywhere (a microtask loop, a never-settling await, a long native
     // call): terminating it is the only way to make sure nothing of the run executes later.
@@ -458,7 +468,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       for (const lane of cls.lanes) {
         clearDeadline(lane);
         for (const run of lane.inflight.splice(0)) {
-          run.resolve(record(ruleFailure("crashed", run.clock, "ExecutorClosed", "The executor pool shut down during the run")));
+          run.resolve(record(startedRunFailure(run, "crashed", "ExecutorClosed", "The executor pool shut down during the run")));
         }
         lane.retired = true;
         lane.port.close();

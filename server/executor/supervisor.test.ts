@@ -142,6 +142,7 @@ describe("ExecutorSupervisor (live child process)", () => {
     for (const result of results) {
       expect(result.outcome).toBe("crashed");
       expect(result.error?.message).toMatch(/SIGKILL/);
+      expect(result.durationMs).toBeGreaterThan(0); // the time it was in flight, not 0
     }
     const next = await supervisor.run(task(ECHO, "after"));
     expect(next).toMatchObject({ outcome: "ok", output: "after" });

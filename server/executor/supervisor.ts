@@ -335,8 +335,9 @@ class LatencyHistogram {
   }
 }
 
-function crashed(clock: number, message: string): RunResult {
-  return { outcome: "crashed", logs: [], durationMs: 0, clock, error: { name: "ExecutorError", message, frames: [] } };
+function crashed(clock: number, message: string, since?: number): RunResult {
+  const durationMs = since === undefined ? 0 : performance.now() - since;
+  return { outcome: "crashed", logs: [], durationMs, clock, error: { name: "ExecutorError", message, frames: [] } };
 }
 
 function emptyByOutcome(): Record<Outcome, number> {
@@ -742,7 +743,7 @@ export class ExecutorSupervisor {
       // An abort (V8 at its heap limit) may be one of these rules' doing: they count as noisy. A kill
       // from outside is not: those rules keep their ordinary lane.
       pending.blameless = !aborted;
-      pending.resolve(crashed(pending.task.clock, `The executor process ended (${how}) while this run was in flight`));
+      pending.resolve(crashed(pending.task.clock, `The executor process ended (${how}) while this run was in flight`, pending.dispatchedAt));
     }
     handle.inFlight.clear();
     for (const waiter of handle.statsWaiters.values()) waiter(undefined);
@@ -777,7 +778,7 @@ export class ExecutorSupervisor {
       for (const [id, pending] of handle.inFlight) {
         if (pending.deadline > now) continue;
         handle.inFlight.delete(id);
-        pending.resolve(crashed(pending.task.clock, `The executor did not answer within ${pending.task.limits.timeoutMs + this.opts.answerGraceMs} ms`));
+        pending.resolve(crashed(pending.task.clock, `The executor did not answer within ${pending.task.limits.timeoutMs + this.opts.answerGraceMs} ms`, pending.dispatchedAt));
       }
       if (handle.state === "starting" && now - handle.spawnedAt > this.opts.startTimeoutMs) {
         this.log("error", `executor ${handle.index} not ready after ${this.opts.startTimeoutMs} ms; killing it`);

@@ -106,8 +106,16 @@ describe("rule worker", () => {
     expect(bigint.error?.message).toMatch(/^The rule's return value cannot be converted to JSON: .*BigInt/);
     const cycle = await fixture.run(`export default () => { const a = {}; a.self = a; return a; };`);
     expect(cycle.error?.message).toMatch(/^The rule's return value cannot be converted to JSON: .*circular/i);
+    const thrownObject = await fixture.run(`export default () => { throw { code: 42 }; };`);
+    expect(thrownObject).toMatchObject({ outcome: "error", error: { name: "Error", message: 'Uncaught {"code":42}' } });
     const thrownString = await fixture.run(`export default () => { throw "plain"; };`);
     expect(thrownString).toMatchObject({ outcome: "error", error: { name: "Error", message: "Uncaught plain" } });
+  });
+
+  it("leaves an anonymous callback's frame unnamed (V8 would call it eval)", async () => {
+    const result = await fixture.run(`import _ from "lodash";\nexport default function rule() {\n  return _.map([1, 2], (x) => {\n    if (x > 1) throw new Error("boom");\n    return x;\n  });\n}\n`);
+    expect(result.error?.frames[0]).toEqual({ line: 4, column: 22 });
+    expect(result.error?.frames[1]).toMatchObject({ functionName: "rule", line: 3 });
   });
 
   it("still serves after all of the above", async () => {

@@ -90,7 +90,9 @@ function ruleFrames(callSites: readonly CallSiteLike[]): Frame[] {
     if (line === null || column === null || line <= PRELUDE_LINES) continue;
     const name = site.getFunctionName();
     const frame: Frame = { line: line - PRELUDE_LINES, column };
-    if (name) frame.functionName = name === DEFAULT_LOCAL ? "default" : name;
+    // V8 names an anonymous arrow in evaluated code "eval"; a rule cannot define a function named
+    // eval (modules are strict), so that name is always an anonymous function.
+    if (name && name !== "eval") frame.functionName = name === DEFAULT_LOCAL ? "default" : name;
     frames.push(frame);
   }
   return frames;
@@ -128,6 +130,16 @@ function installPrepareStackTrace(): void {
   };
 }
 
+function previewThrown(thrown: object): string {
+  try {
+    const json = JSON.stringify(thrown);
+    if (typeof json === "string") return json;
+  } catch {
+    // a cycle, a BigInt or a throwing getter: fall back to String()
+  }
+  return safeString(thrown);
+}
+
 /** Describes whatever a rule threw. May run rule code (getters): call only under a time guard. */
 function describeThrown(thrown: unknown): RuleError {
   if ((typeof thrown !== "object" && typeof thrown !== "function") || thrown === null) {
@@ -139,6 +151,8 @@ function describeThrown(thrown: unknown): RuleError {
   const rawMessage = readProperty(thrown, "message");
   const frames = framesByError.get(thrown) ?? [];
   let message = rawMessage === undefined ? "" : safeString(rawMessage);
+  // A thrown plain object ({ code: 42 }) has no message: show what it was, as JSON where it is.
+  if (rawMessage === undefined && name === undefined) message = `Uncaught ${previewThrown(thrown)}`;
   // SES rejects some source patterns (import expressions, HTML comments) naming a line of the
   // compiled script: point at the user's line instead.
   const compiledLine = new RegExp(`${RULE_SOURCE_URL}:(\\d+)`).exec(message);

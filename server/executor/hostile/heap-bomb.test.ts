@@ -10,6 +10,7 @@ it("answers memory and replaces the worker", async () => {
   const before = fixture.pool.stats().workerRestarts;
   const result = await fixture.run(`export default () => { const keep = []; for (;;) keep.push(new Array(1e4).fill(1.5)); };`, { limits: { timeoutMs: 20_000 } });
   expect(result).toMatchObject({ outcome: "memory", error: { name: "MemoryLimitError", limit: { name: "memoryMb", value: 64 } } });
+  expect(result.durationMs).toBeGreaterThan(0);
   expect(fixture.pool.stats().workerRestarts).toBe(before + 1);
   expect(await fixture.run(PROBE_RULE)).toMatchObject({ outcome: "ok" });
 }, 30_000);
