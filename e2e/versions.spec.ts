@@ -1,4 +1,4 @@
-import { test, expect, createRuleViaApi, getSource, journeyScreenshot, mod, openRule, setSource, uniqueName } from "./fixtures";
+import { test, expect, createRuleViaApi, getSource, journeyScreenshot, mod, openRule, setSource, uniqueName, waitForEditor } from "./fixtures";
 
 const sourceFor = (n: number) => `export default function rule(input: RuleInput, ctx: RuleContext) {
   ctx.log("version ${n}");
@@ -66,4 +66,40 @@ test("save two versions, diff them, open an old one read-only and restore it", a
   await expect(list.getByRole("listitem").first()).toContainText("Restore version 1");
   await expect(list.getByRole("listitem")).toHaveCount(4);
   await journeyScreenshot(page, testInfo, "versions-restored");
+});
+
+test("Back after a save shows the saved version, not the page as first loaded", async ({ page, request }) => {
+  const name = uniqueName("Back nav");
+  await createRuleViaApi(request, { name, language: "typescript", source: sourceFor(1), sampleInput: { a: 1 } });
+  // Reach the workspace by a client-side link, so Back uses the router's cached page.
+  await page.goto("/");
+  await page.getByLabel("Search rules").fill(name);
+  await page.getByRole("link", { name }).click();
+  await waitForEditor(page);
+  await setSource(page, sourceFor(2));
+  await saveVersion(page, "Second version", 2);
+  await page.getByRole("link", { name: "Rulebox" }).click();
+  await expect(page.getByRole("heading", { name: "Rules" })).toBeVisible();
+  await page.goBack();
+  await waitForEditor(page);
+  await expect(page.getByText("Saved as v2")).toBeVisible();
+  await expect.poll(() => getSource(page)).toBe(sourceFor(2));
+});
+
+test("an archived rule says so, takes no save, and can be restored from its workspace", async ({ page, request }, testInfo) => {
+  const id = await createRuleViaApi(request, { name: uniqueName("Archived"), language: "typescript", source: sourceFor(1), sampleInput: { a: 1 } });
+  expect((await request.delete(`/api/rules/${id}`)).status()).toBe(200);
+  await openRule(page, id);
+  const banner = page.getByRole("status").filter({ hasText: "This rule is archived" });
+  await expect(banner).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toBeDisabled();
+  // Running still works: an archived rule can be inspected and tried.
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.getByTestId("run-result").locator("[data-outcome]")).toHaveText("ok");
+  await journeyScreenshot(page, testInfo, "versions-archived");
+  await banner.getByRole("button", { name: "Restore rule" }).click();
+  await expect(banner).toBeHidden();
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toBeEnabled();
+  const res = await request.get(`/api/rules/${id}`);
+  expect(((await res.json()) as { rule: { archived: boolean } }).rule.archived).toBe(false);
 });

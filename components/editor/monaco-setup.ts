@@ -45,6 +45,8 @@ const IGNORED_TS_CODES = [
   1375, // 'await' at top level
   1378, // top-level 'await' requires a target
   80001, // File is a CommonJS module; it may be converted to an ES module
+  2580, // Cannot find name 'require'/'process'… install @types/node (the analyzer blocks them, saying why)
+  2591, // the same, suggesting tsconfig "types"
 ];
 
 const ruleLibsSchema = z.object({ files: z.array(z.object({ path: z.string(), content: z.string() })) });

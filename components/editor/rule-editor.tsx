@@ -101,6 +101,9 @@ export function RuleEditor({ ref, initialSource, language, theme, onChange, onPr
           theme: monacoThemeName(document.documentElement.dataset.theme === "dark" ? "dark" : "light"),
           automaticLayout: true,
           minimap: { enabled: false },
+          // Completions come from the TypeScript service (RuleContext, the libraries, the typed
+          // input); words from the file would only crowd them out.
+          wordBasedSuggestions: "off",
           fontSize: 13,
           tabSize: 2,
           scrollBeyondLastLine: false,

@@ -4,6 +4,7 @@
 // History and Settings on the right. This component owns the working copy's state (dirty flag,
 // saved baseline, selected input, last result) and wires the panels to the API.
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Language, LimitsInput } from "@/server/contracts/run";
 import { api, type RunResponse, type VersionSummary } from "@/components/lib/api-client";
@@ -22,6 +23,7 @@ import { VersionsPanel, WORKING_COPY, type DiffSide } from "@/components/version
 import { ReadOnlySource, SourceDiff } from "@/components/versions/source-views";
 import { RunHistoryPanel } from "@/components/runs/run-history-panel";
 import { RunDetailDialog } from "@/components/runs/run-detail-dialog";
+import { workspaceFingerprint } from "./fingerprint";
 
 /** The trimmed record the server page hands over. */
 export type WorkspaceRule = {
@@ -66,8 +68,9 @@ function toRunView(r: RunResponse): RunView {
   };
 }
 
-export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRule; testCases: StoredCase[] }) {
+export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule: WorkspaceRule; testCases: StoredCase[]; fingerprint: string }) {
   const theme = useTheme();
+  const router = useRouter();
   const editorRef = useRef<RuleEditorHandle | null>(null);
   const monacoRef = useRef<Monaco | null>(null);
 
@@ -96,6 +99,7 @@ export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRul
   const [historyToken, setHistoryToken] = useState(0);
   const [openRunId, setOpenRunId] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(false);
+  const [unarchiving, setUnarchiving] = useState(false);
 
   const [drafts, setDrafts] = useState<CaseDraft[]>(() =>
     testCases.length > 0
@@ -111,6 +115,27 @@ export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRul
   const pushError = useCallback((error: unknown) => {
     setErrors((es) => [...es.slice(-3), { id: Date.now() + Math.random(), error }]);
   }, []);
+
+  // ---- freshness ------------------------------------------------------------------------------
+  // Back/Forward show the page as the browser cached it, possibly before a save made here or
+  // elsewhere: compare with the server once on mount and reload the page's data when it moved on
+  // (the page keys the workspace by the fingerprint, so it remounts with the latest version).
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      try {
+        const [{ rule: fresh }, { testCases: cases }] = await Promise.all([api.getRule(initialRule.id), api.listTestCases(initialRule.id)]);
+        if (cancelled) return;
+        const now = workspaceFingerprint({ latestVersion: fresh.latestVersion?.number ?? null, archived: fresh.archived, testCases: cases.map((c) => ({ id: c.id, updatedAt: c.updatedAt })) });
+        if (now !== fingerprint) router.refresh();
+      } catch {
+        // Offline or gone: the page as shown stays usable; the next request reports the error.
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [initialRule.id, fingerprint, router]);
 
   // ---- versions -----------------------------------------------------------------------------
   const loadVersions = useCallback(async () => {
@@ -344,6 +369,19 @@ export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRul
     [rule.id, pushError],
   );
 
+  const unarchive = useCallback(async () => {
+    setUnarchiving(true);
+    try {
+      await api.restoreRule(rule.id);
+      setRule((r) => ({ ...r, archived: false }));
+      setStatus("Restored the rule: it takes new versions again.");
+    } catch (err) {
+      pushError(err);
+    } finally {
+      setUnarchiving(false);
+    }
+  }, [rule.id, pushError]);
+
   // ---- test inputs ----------------------------------------------------------------------------------
   const patchDraft = useCallback((key: string, patch: Partial<CaseDraft>) => {
     setDrafts((ds) => ds.map((d) => (d.key === key ? { ...d, ...patch } : d)));
@@ -415,11 +453,17 @@ export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRul
     [drafts, rule.id, pushError],
   );
 
-  const unsavedInputs = drafts.some((d) => d.stored !== null && isDraftDirty(d));
+  // An input never saved counts as unsaved work too, except the placeholder "Sample" a rule without inputs starts with.
+  const unsavedInputs = drafts.some((d) => (d.stored !== null ? isDraftDirty(d) : d.key !== ADHOC_KEY));
 
   // ---- keyboard and leave guard -----------------------------------------------------------------------
   const runRef = useRef(runSelected);
   runRef.current = runSelected;
+  // Ctrl+Enter while a run is in flight or a dialog is open does nothing (as the disabled Run button).
+  const runBlockedRef = useRef(false);
+  const archivedRef = useRef(rule.archived);
+  archivedRef.current = rule.archived;
+  runBlockedRef.current = running || runningAll || saveOpen || openRunId !== null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = isMac() ? e.metaKey : e.ctrlKey;
@@ -427,11 +471,11 @@ export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRul
       if (e.key === "Enter") {
         e.preventDefault();
         e.stopPropagation();
-        void runRef.current();
+        if (!runBlockedRef.current) void runRef.current();
       } else if (e.key.toLowerCase() === "s" && !e.shiftKey) {
         e.preventDefault();
         e.stopPropagation();
-        setSaveOpen(true);
+        if (!archivedRef.current) setSaveOpen(true);
       }
     };
     // Capture phase: handled before Monaco's own keybindings (Ctrl+Enter would insert a line).
@@ -504,11 +548,23 @@ export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRul
         <button type="button" className="rb-btn rb-btn-primary" aria-label="Run" aria-keyshortcuts="Control+Enter Meta+Enter" onClick={() => void runSelected()} disabled={running} title={`Run against the selected input (${modKey}+Enter)`}>
           {running ? "Running…" : "Run"} <span className="rb-kbd">{modKey}+↵</span>
         </button>
-        <button type="button" className="rb-btn" aria-label="Save" aria-keyshortcuts="Control+S Meta+S" onClick={() => setSaveOpen(true)} title={`Save a new version (${modKey}+S)`}>
+        <button type="button" className="rb-btn" aria-label="Save" aria-keyshortcuts="Control+S Meta+S" onClick={() => setSaveOpen(true)} disabled={rule.archived} title={rule.archived ? "Archived rules take no new versions: restore the rule first" : `Save a new version (${modKey}+S)`}>
           Save <span className="rb-kbd">{modKey}+S</span>
         </button>
         <ThemeToggle />
       </header>
+
+      {/* Always present (empty most of the time): the workspace grid has a row for it. */}
+      <div className="rb-ws-notices">
+        {rule.archived && (
+          <div className="rb-archived-banner" role="status">
+            <span>This rule is archived: you can still run it here, but it takes no new versions and other systems cannot execute it.</span>
+            <button type="button" className="rb-btn rb-btn-sm" disabled={unarchiving} onClick={() => void unarchive()}>
+              {unarchiving ? "Restoring…" : "Restore rule"}
+            </button>
+          </div>
+        )}
+      </div>
 
       <div className="rb-ws-body">
         <div className="rb-ws-main">
@@ -660,7 +716,8 @@ export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRul
             />
           )}
           {sideTab === "history" && <RunHistoryPanel ruleId={rule.id} refreshToken={historyToken} onOpen={setOpenRunId} />}
-          {sideTab === "settings" && (
+          {/* Kept mounted while hidden, so edits not yet saved survive a look at another tab. */}
+          <div hidden={sideTab !== "settings"}>
             <SettingsPanel
               ruleId={rule.id}
               name={rule.name}
@@ -668,7 +725,7 @@ export function Workspace({ rule: initialRule, testCases }: { rule: WorkspaceRul
               limits={rule.limits}
               onSaved={(s) => setRule((r) => ({ ...r, ...s }))}
             />
-          )}
+          </div>
         </Tabs>
       </div>
 

@@ -75,7 +75,11 @@ export async function listRules(options: { q?: string; includeArchived?: boolean
     orderBy: { name: "asc" },
     include: { versions: { orderBy: { number: "desc" }, take: 1, select: { number: true, language: true } } },
   });
-  return rows.map((row) => {
+  // LIKE treats % and _ in q as wildcards (Prisma does not escape them on SQLite): the database
+  // narrows, this keeps only real substring matches.
+  const needle = q?.toLowerCase();
+  const matching = needle ? rows.filter((row) => row.name.toLowerCase().includes(needle) || row.description.toLowerCase().includes(needle)) : rows;
+  return matching.map((row) => {
     const latest = row.versions[0];
     return {
       id: row.id,

@@ -62,6 +62,13 @@ describe("rule CRUD", () => {
     expect(res.body.rule).toMatchObject({ id, name, description: "searchable-needle", limits: { memoryMb: 32 } });
     const found = await get(`/api/rules?q=${encodeURIComponent("searchable-needle")}`);
     expect(found.body.rules.map((r: { id: string }) => r.id)).toEqual([id]);
+    // % and _ are characters to find, not wildcards: only names that contain them match.
+    const under = await createRule({ name: uniqueName("under_score") });
+    for (const q of ["_", "%", "e_s", "e%s"]) {
+      const ids = (await get(`/api/rules?q=${encodeURIComponent(q)}`)).body.rules.map((r: { id: string; name: string }) => r.id);
+      expect(ids.includes(id), `q=${q} matched a rule without it`).toBe(false);
+      if (q === "_") expect(ids).toContain(under);
+    }
   });
 
   it("archives instead of deleting: hidden from the list, still readable with its versions, restorable", async () => {

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { getRule } from "@/server/db/rules";
 import { listTestCases } from "@/server/db/test-cases";
 import { Workspace } from "@/components/workspace/workspace";
+import { workspaceFingerprint } from "@/components/workspace/fingerprint";
 
 export const dynamic = "force-dynamic";
 
@@ -20,8 +21,12 @@ export default async function RulePage({ params }: Params) {
   if (!rule) notFound();
   const testCases = await listTestCases(id);
   const latest = rule.latestVersion;
+  // The key remounts the workspace when the page's data changed since the browser cached it.
+  const fingerprint = workspaceFingerprint({ latestVersion: latest?.number ?? null, archived: rule.archived, testCases: testCases.map((c) => ({ id: c.id, updatedAt: c.updatedAt.toISOString() })) });
   return (
     <Workspace
+      key={fingerprint}
+      fingerprint={fingerprint}
       rule={{
         id: rule.id,
         name: rule.name,
