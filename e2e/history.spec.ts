@@ -1,4 +1,4 @@
-import { test, expect, createRuleViaApi, journeyScreenshot, openRule, uniqueName } from "./fixtures";
+import { test, expect, createRuleViaApi, cursorPosition, journeyScreenshot, openRule, setSource, uniqueName } from "./fixtures";
 
 const SOURCE = `export default function rule(input, ctx) {
   if (input.fail) throw new Error("asked to fail");
@@ -59,4 +59,35 @@ test("history pages with Load more", async ({ page, request }) => {
   await page.getByRole("button", { name: "Load more" }).click();
   await expect(table.getByRole("row")).toHaveCount(24);
   await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+});
+
+test("a recorded run's frame shows the code that ran, even after the editor changed", async ({ page, request }) => {
+  const id = await createRuleViaApi(request, { name: uniqueName("Run frames"), language: "javascript", source: SOURCE, sampleInput: { fail: true } });
+  await openRule(page, id);
+  const result = page.getByTestId("run-result");
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(result.locator("[data-outcome]")).toHaveText("error");
+
+  // Two new lines on top: line 2 of the editor is no longer the line that threw.
+  await setSource(page, `// a new first line\n// and a second\n${SOURCE}`);
+  await page.getByRole("tab", { name: "History" }).click();
+  const table = page.getByRole("table", { name: "Run history" });
+  await table.getByRole("button", { name: /^Open run/ }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Run details" });
+  await dialog.getByRole("button", { name: /^Go to rule at line 2,/ }).click();
+  await expect(dialog).toBeHidden();
+  const code = page.getByRole("region", { name: "Code of the run" });
+  await expect(code.getByText("Version 1, the code this run used (read-only), line 2")).toBeVisible();
+  await expect(code.getByTestId("readonly-source")).toHaveAttribute("data-ready", "true");
+  await expect(code.locator(".rb-highlight-line")).toHaveCount(1);
+  await page.keyboard.press("Escape");
+  await expect(code).toBeHidden();
+
+  // With the editor holding the code that ran again, the frame jumps in the editor itself.
+  await setSource(page, SOURCE);
+  await table.getByRole("button", { name: /^Open run/ }).first().click();
+  await dialog.getByRole("button", { name: /^Go to rule at line 2,/ }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("region", { name: "Code of the run" })).toHaveCount(0);
+  await expect.poll(() => cursorPosition(page).then((p) => p?.lineNumber)).toBe(2);
 });

@@ -13,7 +13,8 @@ export function RunDetailDialog(props: {
   onClose: () => void;
   onRerun: (input: unknown) => void;
   onUseAsInput: (input: unknown) => void;
-  onJump: (line: number, column: number) => void;
+  /** A frame or diagnostic of this run was clicked: the workspace shows that line of the code the run used. */
+  onJump: (run: RunDetail, line: number, column: number) => void;
 }) {
   const [run, setRun] = useState<RunDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -93,7 +94,7 @@ export function RunDetailDialog(props: {
                   durationMs: run.durationMs,
                   memoryBytes: run.memoryBytes,
                 }}
-                onJump={props.onJump}
+                onJump={(line, column) => props.onJump(run, line, column)}
               />
             </div>
           </>

@@ -13,7 +13,20 @@ function uniqueUri(language: Language, label: string): string {
   return `inmemory://rulebox/${viewCounter}-${label.replace(/[^a-z0-9]+/gi, "-")}.${language === "typescript" ? "ts" : "js"}`;
 }
 
-export function ReadOnlySource({ source, language, theme, label }: { source: string; language: Language; theme: "light" | "dark"; label: string }) {
+export function ReadOnlySource({
+  source,
+  language,
+  theme,
+  label,
+  reveal,
+}: {
+  source: string;
+  language: Language;
+  theme: "light" | "dark";
+  label: string;
+  /** A position to show and highlight (a traceback frame in this code). */
+  reveal?: { line: number; column: number };
+}) {
   const host = useRef<HTMLDivElement>(null);
   const [ready, setReady] = useState(false);
   useEffect(() => {
@@ -33,6 +46,17 @@ export function ReadOnlySource({ source, language, theme, label }: { source: str
         theme: monacoThemeName(theme),
         ariaLabel: `${label} (read-only)`,
       });
+      if (reveal) {
+        const position = { lineNumber: reveal.line, column: Math.max(1, reveal.column) };
+        editor.setPosition(position);
+        editor.revealPositionInCenter(position);
+        editor.createDecorationsCollection([
+          {
+            range: new monaco.Range(reveal.line, 1, reveal.line, 1),
+            options: { isWholeLine: true, className: "rb-highlight-line", linesDecorationsClassName: "rb-highlight-gutter" },
+          },
+        ]);
+      }
       setReady(true);
       cleanup = () => {
         editor.dispose();

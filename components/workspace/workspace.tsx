@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Language, LimitsInput } from "@/server/contracts/run";
-import { api, type RunResponse, type VersionSummary } from "@/components/lib/api-client";
+import { api, type RunDetail, type RunResponse, type VersionSummary } from "@/components/lib/api-client";
 import { RuleEditor, type Problem, type RuleEditorHandle } from "@/components/editor/rule-editor";
 import { setRuleInputType, type Monaco } from "@/components/editor/monaco-setup";
 import { typeFromJson } from "@/components/editor/json-to-type";
@@ -39,6 +39,7 @@ type SideTab = "inputs" | "versions" | "history" | "settings";
 type BottomTab = "result" | "problems";
 type Overlay =
   | { kind: "version"; number: number; message: string; source: string; language: Language }
+  | { kind: "run-source"; title: string; source: string; language: Language; reveal: { line: number; column: number } }
   | { kind: "diff"; id: number; left: { label: string; source: string; language: Language }; right: { label: string; source: string; language: Language } };
 type LastRun = { view: RunView; caption: string; runId?: string; expectation?: { expected: unknown; passed: boolean } };
 
@@ -46,6 +47,11 @@ const RUN_ALL_CONCURRENCY = 2;
 const INPUT_TYPE_DEBOUNCE_MS = 300;
 const ADHOC_KEY = "adhoc";
 const STATUS_VISIBLE_MS = 6000;
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 function isMac(): boolean {
   return typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -185,6 +191,40 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
     // The overlay may be covering the editor; reveal once it is gone.
     requestAnimationFrame(() => editorRef.current?.revealPosition(line, column, true));
   }, []);
+
+  // A recorded run's frame: jump in the editor when it holds the code that ran; otherwise show that
+  // code read-only at the frame (a line number in other code would point at the wrong line).
+  const jumpToRunFrame = useCallback(
+    async (run: RunDetail, line: number, column: number) => {
+      const current = editorRef.current?.getValue() ?? sourceRef.current;
+      if (!run.sourceHash || (await sha256Hex(current)) === run.sourceHash) {
+        jumpTo(line, column);
+        return;
+      }
+      try {
+        let source = run.source ?? null;
+        let codeLanguage: Language = run.language ?? language;
+        let title = "The code this run used (unsaved at the time), read-only";
+        if (typeof run.version === "number") {
+          title = `Version ${run.version}, the code this run used (read-only)`;
+          if (source === null) {
+            const { version } = await api.getVersion(rule.id, run.version);
+            source = version.source;
+            codeLanguage = version.language;
+          }
+        }
+        if (source === null) {
+          jumpTo(line, column);
+          return;
+        }
+        setOpenRunId(null);
+        setOverlay({ kind: "run-source", title, source, language: codeLanguage, reveal: { line, column } });
+      } catch (err) {
+        pushError(err);
+      }
+    },
+    [jumpTo, language, rule.id, pushError],
+  );
 
   // ---- running ------------------------------------------------------------------------------------
   const runOnce = useCallback(
@@ -579,7 +619,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
               onMonaco={onMonaco}
             />
             {overlay && (
-              <div className="rb-overlay" role="region" aria-label={overlay.kind === "diff" ? "Diff" : `Version ${overlay.number}`}>
+              <div className="rb-overlay" role="region" aria-label={overlay.kind === "diff" ? "Diff" : overlay.kind === "run-source" ? "Code of the run" : `Version ${overlay.number}`}>
                 <div className="rb-overlay-bar">
                   {overlay.kind === "version" ? (
                     <>
@@ -598,6 +638,10 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
                         </button>
                       )}
                     </>
+                  ) : overlay.kind === "run-source" ? (
+                    <strong style={{ flex: 1 }}>
+                      {overlay.title}, line {overlay.reveal.line}
+                    </strong>
                   ) : (
                     <strong style={{ flex: 1 }}>
                       Diff: {overlay.left.label.split(" — ")[0]} ↔ {overlay.right.label.split(" — ")[0]}
@@ -610,6 +654,15 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
                 <div className="rb-overlay-body">
                   {overlay.kind === "version" ? (
                     <ReadOnlySource key={`v${overlay.number}`} source={overlay.source} language={overlay.language} theme={theme} label={`Version ${overlay.number}`} />
+                  ) : overlay.kind === "run-source" ? (
+                    <ReadOnlySource
+                      key={`run-${overlay.reveal.line}-${overlay.reveal.column}-${overlay.source.length}`}
+                      source={overlay.source}
+                      language={overlay.language}
+                      theme={theme}
+                      label="Code of the run"
+                      reveal={overlay.reveal}
+                    />
                   ) : (
                     <SourceDiff key={`diff-${overlay.id}`} original={overlay.left} modified={overlay.right} theme={theme} />
                   )}
@@ -734,7 +787,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
       <RunDetailDialog
         runId={openRunId}
         onClose={() => setOpenRunId(null)}
-        onJump={jumpTo}
+        onJump={(run, line, column) => void jumpToRunFrame(run, line, column)}
         onRerun={(input) => {
           setOpenRunId(null);
           void runSelected({ input, caption: "input from a recorded run" });
