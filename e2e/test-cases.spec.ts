@@ -47,4 +47,13 @@ test("test inputs with expectations: invalid JSON is refused, Run all shows pass
   await expect(page.getByRole("group", { name: "Test input Input 2" })).toBeVisible();
   await page.getByRole("radio", { name: "Use Input 2 for Run" }).check();
   await expect(page.getByRole("group", { name: "Test input Input 2" }).getByLabel("Expected output (JSON)")).toHaveValue(/"double": 11/);
+
+  // A case whose expectation does not parse is not run, and Run all's tally says so.
+  await page.getByRole("button", { name: "+ New input" }).click();
+  const third = page.getByRole("group", { name: "Test input Input 3" });
+  await third.getByLabel("Expect an output (makes this a test case)").check();
+  await third.getByLabel("Expected output (JSON)").fill("{oops");
+  await page.getByRole("button", { name: "Run all" }).click();
+  await expect(third.locator('[data-verdict="invalid"]')).toHaveText("not run: expected output is not JSON");
+  await expect(page.getByRole("status").filter({ hasText: "1/3 passed, 1 not run" })).toBeVisible();
 });

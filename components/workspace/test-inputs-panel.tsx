@@ -6,12 +6,17 @@ import type { Outcome } from "@/server/contracts/run";
 import { canSaveDraft, isDraftDirty, prettyJson, validateDraft, type CaseDraft, type CaseVerdict } from "./test-case-drafts";
 import { OUTCOME_LABELS } from "./result-view";
 
-export type CaseStatus = { state: "running" } | { state: "done"; outcome: Outcome; verdict: CaseVerdict } | { state: "invalid" };
+export type CaseStatus = { state: "running" } | { state: "done"; outcome: Outcome; verdict: CaseVerdict } | { state: "invalid"; field: "input" | "expected output" };
 
 function VerdictBadge({ status }: { status: CaseStatus | undefined }) {
   if (!status) return null;
   if (status.state === "running") return <span className="rb-badge">running…</span>;
-  if (status.state === "invalid") return <span className="rb-badge rb-badge-fail">invalid JSON</span>;
+  if (status.state === "invalid")
+    return (
+      <span className="rb-badge rb-badge-fail" data-verdict="invalid">
+        not run: {status.field} is not JSON
+      </span>
+    );
   if (status.verdict === "pass") return <span className="rb-badge rb-badge-pass" data-verdict="pass">pass</span>;
   if (status.verdict === "fail")
     return (
@@ -39,6 +44,9 @@ export function TestInputsPanel(props: {
   const done = props.drafts.map((d) => props.statuses[d.key]).filter((s): s is Extract<CaseStatus, { state: "done" }> => s?.state === "done");
   const withExpectation = done.filter((s) => s.verdict !== "ran");
   const passed = withExpectation.filter((s) => s.verdict === "pass").length;
+  // A case Run all could not run (its JSON does not parse) counts against the tally, never silently.
+  const notRun = props.drafts.filter((d) => props.statuses[d.key]?.state === "invalid").length;
+  const total = withExpectation.length + notRun;
   return (
     <div className="rb-stack">
       <div className="rb-row">
@@ -49,9 +57,9 @@ export function TestInputsPanel(props: {
           {props.runningAll ? "Running all…" : "Run all"}
         </button>
         <span className="rb-spacer" />
-        {withExpectation.length > 0 && !props.runningAll && (
-          <span role="status" className={`rb-badge ${passed === withExpectation.length ? "rb-badge-pass" : "rb-badge-fail"}`}>
-            {passed}/{withExpectation.length} passed
+        {total > 0 && !props.runningAll && (
+          <span role="status" className={`rb-badge ${passed === total ? "rb-badge-pass" : "rb-badge-fail"}`}>
+            {passed}/{total} passed{notRun > 0 ? `, ${notRun} not run` : ""}
           </span>
         )}
       </div>

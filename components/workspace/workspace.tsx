@@ -298,9 +298,10 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
     const worker = async () => {
       for (let d = queue.shift(); d; d = queue.shift()) {
         const v = validateDraft(d);
-        if (!v.input.ok) {
+        if (!v.input.ok || (v.expected !== null && !v.expected.ok)) {
           const key = d.key;
-          setCaseStatuses((s) => ({ ...s, [key]: { state: "invalid" } }));
+          const field = v.input.ok ? "expected output" : "input";
+          setCaseStatuses((s) => ({ ...s, [key]: { state: "invalid", field } }));
           continue;
         }
         try {
