@@ -54,7 +54,7 @@ function describeLimit(limit: RuleError["limit"]): string | null {
 const EXPLANATIONS: Partial<Record<Outcome, { title: string; text: string }>> = {
   timeout: {
     title: "Stopped: the rule ran out of time",
-    text: "The rule did not finish within its time limit and was interrupted. Look for endless loops or promises that never settle, or raise the timeout in Settings.",
+    text: "Look for endless loops or promises that never settle, or raise the timeout in Settings. A rule that fills nearly all of its memory can also run out of time: near the limit, garbage collection slows everything down.",
   },
   memory: {
     title: "Stopped: the rule ran out of memory",
