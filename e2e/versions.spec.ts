@@ -103,3 +103,34 @@ test("an archived rule says so, takes no save, and can be restored from its work
   const res = await request.get(`/api/rules/${id}`);
   expect(((await res.json()) as { rule: { archived: boolean } }).rule.archived).toBe(false);
 });
+
+test("unsaved changes survive leaving the page with Back, and can be discarded", async ({ page, request }, testInfo) => {
+  const name = uniqueName("Working copy");
+  await createRuleViaApi(request, { name, language: "typescript", source: sourceFor(1), sampleInput: { a: 1 } });
+  await page.goto("/");
+  await page.getByLabel("Search rules").fill(name);
+  await page.getByRole("link", { name }).click();
+  await waitForEditor(page);
+  await setSource(page, sourceFor(7));
+  await expect(page.getByRole("status", { name: "Unsaved changes", exact: true })).toBeVisible();
+  // Browser Back from a client-side navigation asks nothing: the edits must not be lost.
+  await page.goBack();
+  await expect(page.getByRole("heading", { name: "Rules" })).toBeVisible();
+  await page.goForward();
+  await waitForEditor(page);
+  const notice = page.getByRole("status", { name: "Restored unsaved changes" });
+  await expect(notice).toBeVisible();
+  await expect.poll(() => getSource(page)).toBe(sourceFor(7));
+  await expect(page.getByRole("status", { name: "Unsaved changes", exact: true })).toBeVisible();
+  await journeyScreenshot(page, testInfo, "versions-working-copy-restored");
+
+  await notice.getByRole("button", { name: "Discard them" }).click();
+  await expect(notice).toBeHidden();
+  await expect.poll(() => getSource(page)).toBe(sourceFor(1));
+  await expect(page.getByText("Saved as v1")).toBeVisible();
+  // Nothing is offered again after a discard.
+  await page.reload();
+  await waitForEditor(page);
+  await expect(page.getByText("Saved as v1")).toBeVisible();
+  await expect(page.getByRole("status", { name: "Restored unsaved changes" })).toHaveCount(0);
+});

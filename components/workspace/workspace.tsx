@@ -24,6 +24,7 @@ import { ReadOnlySource, SourceDiff } from "@/components/versions/source-views";
 import { RunHistoryPanel } from "@/components/runs/run-history-panel";
 import { RunDetailDialog } from "@/components/runs/run-detail-dialog";
 import { workspaceFingerprint } from "./fingerprint";
+import { clearWorkingCopy, readWorkingCopy, writeWorkingCopy, type StoredWorkingCopy } from "./working-copy-store";
 
 /** The trimmed record the server page hands over. */
 export type WorkspaceRule = {
@@ -47,6 +48,7 @@ const RUN_ALL_CONCURRENCY = 2;
 const INPUT_TYPE_DEBOUNCE_MS = 300;
 const ADHOC_KEY = "adhoc";
 const STATUS_VISIBLE_MS = 6000;
+const WORKING_COPY_WRITE_MS = 300;
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
@@ -106,6 +108,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
   const [openRunId, setOpenRunId] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(false);
   const [unarchiving, setUnarchiving] = useState(false);
+  const [restoredCopy, setRestoredCopy] = useState<StoredWorkingCopy | null>(null);
 
   const [drafts, setDrafts] = useState<CaseDraft[]>(() =>
     testCases.length > 0
@@ -172,10 +175,74 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
   // ---- editor callbacks -------------------------------------------------------------------------
   const baselineRef = useRef(baseline);
   baselineRef.current = baseline;
-  const onSourceChange = useCallback((source: string) => {
-    sourceRef.current = source;
-    setSourceDirty(source !== baselineRef.current.source);
-  }, []);
+  // ---- working copy kept in the browser (see working-copy-store.ts) -------------------------------
+  const languageRef = useRef(language);
+  languageRef.current = language;
+  const persistTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const persistWorkingCopy = useCallback(() => {
+    clearTimeout(persistTimer.current);
+    persistTimer.current = undefined;
+    const saved = baselineRef.current;
+    const source = sourceRef.current;
+    if (source === saved.source && languageRef.current === saved.language) clearWorkingCopy(initialRule.id);
+    else writeWorkingCopy(initialRule.id, { source, language: languageRef.current, baseVersion: saved.number, savedAt: Date.now() });
+  }, [initialRule.id]);
+  const schedulePersist = useCallback(() => {
+    clearTimeout(persistTimer.current);
+    persistTimer.current = setTimeout(persistWorkingCopy, WORKING_COPY_WRITE_MS);
+  }, [persistWorkingCopy]);
+  // Leaving the page (a client-side Back included) writes what is pending at once.
+  useEffect(
+    () => () => {
+      if (persistTimer.current !== undefined) persistWorkingCopy();
+    },
+    [persistWorkingCopy],
+  );
+  const editorReadyOnce = useRef(false);
+  const onEditorReady = useCallback(() => {
+    if (editorReadyOnce.current) return;
+    editorReadyOnce.current = true;
+    const copy = readWorkingCopy(initialRule.id);
+    if (!copy) return;
+    const saved = baselineRef.current;
+    if (copy.source === saved.source && copy.language === saved.language) {
+      clearWorkingCopy(initialRule.id);
+      return;
+    }
+    setLanguage(copy.language);
+    editorRef.current?.setValue(copy.source);
+    setRestoredCopy(copy);
+  }, [initialRule.id]);
+
+  const onSourceChange = useCallback(
+    (source: string) => {
+      sourceRef.current = source;
+      setSourceDirty(source !== baselineRef.current.source);
+      schedulePersist();
+    },
+    [schedulePersist],
+  );
+
+  const languageChanged = useRef(false);
+  useEffect(() => {
+    // Not on mount: only a language the author picked is a change worth keeping.
+    if (!languageChanged.current) {
+      languageChanged.current = true;
+      return;
+    }
+    schedulePersist();
+  }, [language, schedulePersist]);
+
+  const discardRestoredCopy = useCallback(() => {
+    const saved = baselineRef.current;
+    setLanguage(saved.language);
+    editorRef.current?.setValue(saved.source);
+    sourceRef.current = saved.source;
+    setSourceDirty(false);
+    clearWorkingCopy(initialRule.id);
+    setRestoredCopy(null);
+  }, [initialRule.id]);
+
   const onMonaco = useCallback(
     (monaco: Monaco) => {
       monacoRef.current = monaco;
@@ -332,7 +399,10 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
       try {
         const { version } = await api.saveVersion(rule.id, { source, language, message, limits: rule.limits });
         setBaseline({ source, language, number: version.number });
+        baselineRef.current = { source, language, number: version.number };
         setSourceDirty((editorRef.current?.getValue() ?? sourceRef.current) !== source);
+        persistWorkingCopy();
+        setRestoredCopy(null);
         setSaveOpen(false);
         setStatus(`Saved version ${version.number}.`);
         await loadVersions();
@@ -342,7 +412,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
         setSaving(false);
       }
     },
-    [rule.id, rule.limits, language, loadVersions, pushError],
+    [rule.id, rule.limits, language, loadVersions, pushError, persistWorkingCopy],
   );
 
   const restoreVersion = useCallback(
@@ -364,6 +434,8 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
         editorRef.current?.setValue(old.source);
         sourceRef.current = old.source;
         setSourceDirty(false);
+        clearWorkingCopy(rule.id);
+        setRestoredCopy(null);
         setStatus(`Restored version ${n} as version ${version.number}.`);
         await loadVersions();
       } catch (err) {
@@ -597,6 +669,23 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
 
       {/* Always present (empty most of the time): the workspace grid has a row for it. */}
       <div className="rb-ws-notices">
+        {restoredCopy && (
+          <div className="rb-archived-banner" role="status" aria-label="Restored unsaved changes">
+            <span>
+              Restored your unsaved changes from {new Date(restoredCopy.savedAt).toLocaleString()}
+              {restoredCopy.baseVersion !== null && restoredCopy.baseVersion !== baseline.number
+                ? ` (started from v${restoredCopy.baseVersion}; the latest is v${baseline.number ?? "—"})`
+                : ""}
+              .
+            </span>
+            <button type="button" className="rb-btn rb-btn-sm" onClick={discardRestoredCopy}>
+              Discard them
+            </button>
+            <button type="button" className="rb-btn rb-btn-ghost rb-btn-sm" onClick={() => setRestoredCopy(null)} aria-label="Dismiss">
+              ✕
+            </button>
+          </div>
+        )}
         {rule.archived && (
           <div className="rb-archived-banner" role="status">
             <span>This rule is archived: you can still run it here, but it takes no new versions and other systems cannot execute it.</span>
@@ -618,6 +707,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
               onChange={onSourceChange}
               onProblems={setProblems}
               onMonaco={onMonaco}
+              onReady={onEditorReady}
             />
             {overlay && (
               <div className="rb-overlay" role="region" aria-label={overlay.kind === "diff" ? "Diff" : overlay.kind === "run-source" ? "Code of the run" : `Version ${overlay.number}`}>
