@@ -792,7 +792,12 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
                   )}
                 </div>
               ) : (
-                <p className="rb-muted">{running ? "Running…" : `Run the rule (${modKey}+Enter) to see its output, logs and errors here.`}</p>
+                <div className="rb-muted">
+                  <p style={{ marginTop: 0 }}>{running ? "Running…" : `Run the rule (${modKey}+Enter) to see its output, logs and errors here.`}</p>
+                  <p className="rb-hint">
+                    Keyboard: Tab indents in the editor; <kbd className="rb-kbd">{modKey === "⌘" ? "Ctrl+Shift+M" : "Ctrl+M"}</kbd> makes Tab move focus out of it instead, to the inputs and panels.
+                  </p>
+                </div>
               )
             ) : problems.length === 0 ? (
               <p className="rb-muted">No problems.</p>
