@@ -105,6 +105,10 @@ function setUpDecimal(): { namespaceForRun(): ModuleNamespace; repair(): void } 
   // would fail (the "override mistake"), so the prototype property becomes an overridable accessor.
   enableOverride(Decimal.prototype, "constructor");
   const base = harden(Decimal.clone());
+  // The prototype's `constructor` accessor still hands out decimal.js's own constructor, which
+  // every `new Decimal(v)` of every run consults (`instanceof`): frozen, so no run can hang
+  // anything on it (a Symbol.hasInstance spy, a stash) for later runs to meet.
+  harden(Decimal);
   return {
     namespaceForRun() {
       const RunDecimal = base.clone();
@@ -364,6 +368,7 @@ export function loadPreloads(host: HostCapabilities): Preloads {
   const lodashNamespace = harden(lodashSetup.namespace);
   const dayjsNamespace = harden(dayjsSetup);
   const zodNamespace = harden(zodSetup.namespace);
+  let decimalTouched = true;
   const modulesForRun = (): Record<PreloadedModuleName, ModuleNamespace> => {
     let decimalNamespace: ModuleNamespace | undefined;
     return Object.freeze({
@@ -371,6 +376,7 @@ export function loadPreloads(host: HostCapabilities): Preloads {
       dayjs: dayjsNamespace,
       zod: zodNamespace,
       get "decimal.js"() {
+        decimalTouched = true;
         return (decimalNamespace ??= decimal.namespaceForRun());
       },
     });
@@ -388,6 +394,13 @@ export function loadPreloads(host: HostCapabilities): Preloads {
     beginRun() {
       lodashSetup.beginRun();
       zodSetup.beginRun();
+      // decimal.js's module-level `external` flag: an operation that threw half-way (on a frozen
+      // clone, say) leaves it off, which silently drops rounding for every later run. Reset it
+      // before the next run whenever the last one touched decimal.js.
+      if (decimalTouched) {
+        decimalTouched = false;
+        decimal.repair();
+      }
     },
     repairAfterInterrupt: decimal.repair,
   };
