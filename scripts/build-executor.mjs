@@ -104,7 +104,11 @@ const workerBuild = await build({
 const workerOutputs = Object.keys(workerBuild.metafile.outputs).filter((file) => !file.endsWith(".map"));
 if (workerOutputs.length !== 1) throw new Error(`expected one worker bundle, got: ${workerOutputs.join(", ")}`);
 
-const manifest = { entry: "executor-main.mjs", worker: path.basename(workerOutputs[0]), external, builtAt: new Date().toISOString() };
+// The analysis worker: the app (not the executor) runs the policy check in it, with a deadline.
+const { analysisWorkerBuildOptions, ANALYSIS_WORKER_BUNDLE } = await import(path.join(root, "server/executor/build-options.mjs"));
+await build({ absWorkingDir: root, ...analysisWorkerBuildOptions({ outDir: tmpDir, rootDir: root, quiet }) });
+
+const manifest = { entry: "executor-main.mjs", worker: path.basename(workerOutputs[0]), analysisWorker: ANALYSIS_WORKER_BUNDLE, external, builtAt: new Date().toISOString() };
 fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.renameSync(tmpDir, outDir);

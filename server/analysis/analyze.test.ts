@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diagnosticSchema, type Diagnostic, type Language } from "../contracts/run";
 import { PRELOADED_MODULES } from "../executor/preload-names";
-import { ALLOWED_MODULES, analyzeSource, formatDiagnostic, hasBlockingDiagnostics, POLICY } from "./analyze";
+import { ALLOWED_MODULES, analysisTimeoutDiagnostic, analyzeSource, formatDiagnostic, hasBlockingDiagnostics, MAX_DIAGNOSTICS, POLICY } from "./analyze";
 import type { SyntaxKind } from "./policy";
 
 const RULE_TAIL = "\nexport default () => 1;";
@@ -467,5 +467,30 @@ describe("formatDiagnostic", () => {
   it("puts position, severity and code first", () => {
     const [d] = analyze("export default () => process;");
     expect(formatDiagnostic(d!)).toMatch(/^1:22 error RB201 `process` is not available/);
+  });
+});
+
+describe("bounded output", () => {
+  it("lists at most MAX_DIAGNOSTICS problems and says how many more there are", () => {
+    const source = `export default () => 1;\n${"process;\n".repeat(500)}`;
+    const diagnostics = analyzeSource(source, "javascript");
+    expect(diagnostics).toHaveLength(MAX_DIAGNOSTICS + 1);
+    const summary = diagnostics[diagnostics.length - 1]!;
+    expect(summary).toMatchObject({ code: "RB005", severity: "warning", message: "400 more problems are not listed. Fix the ones above first." });
+    expect(hasBlockingDiagnostics(diagnostics)).toBe(true);
+  });
+
+  it("keeps errors before warnings when it cuts, so a cut list still blocks", () => {
+    // 150 warnings (debugger) first, then one blocked global at the end.
+    const source = `export default () => 1;\n${"debugger;\n".repeat(150)}process;\n`;
+    const diagnostics = analyzeSource(source, "javascript");
+    expect(diagnostics.some((d) => d.code === "RB201")).toBe(true);
+    expect(hasBlockingDiagnostics(diagnostics)).toBe(true);
+    expect(diagnostics).toHaveLength(MAX_DIAGNOSTICS + 1);
+  });
+
+  it("has a blocking diagnostic for a check that ran out of time", () => {
+    expect(analysisTimeoutDiagnostic(1500)).toMatchObject({ code: "RB004", severity: "error", line: 1, column: 1 });
+    expect(analysisTimeoutDiagnostic(1500).message).toContain("1500 ms");
   });
 });

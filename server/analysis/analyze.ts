@@ -764,7 +764,30 @@ function analyzeUnchecked(source: string, language: Language): Diagnostic[] {
   }
   analysis.walk(file.program);
   analysis.checkDefaultExport(file.program);
-  return analysis.diagnostics.sort(compareDiagnostics);
+  return capDiagnostics(analysis.diagnostics);
+}
+
+/** Most diagnostics listed for one source; a source of 30,000 `process;` lines gets 100 and a summary. */
+export const MAX_DIAGNOSTICS = 100;
+
+// Errors are kept before warnings, so a cut list still blocks whenever the full one would.
+function capDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics.sort(compareDiagnostics);
+  const bySeverity = [...diagnostics].sort((a, b) => (a.severity === b.severity ? compareDiagnostics(a, b) : a.severity === "error" ? -1 : 1));
+  const kept = bySeverity.slice(0, MAX_DIAGNOSTICS).sort(compareDiagnostics);
+  const last = kept[kept.length - 1]!;
+  const summary = checkDiagnostic(POLICY.checks.tooManyProblems, String(diagnostics.length - MAX_DIAGNOSTICS), {
+    line: last.line,
+    column: last.column,
+    endLine: last.endLine,
+    endColumn: last.endColumn,
+  });
+  return [...kept, summary];
+}
+
+/** The diagnostic for a source whose check did not finish within `timeoutMs` (blocks: fail closed). */
+export function analysisTimeoutDiagnostic(timeoutMs: number): Diagnostic {
+  return checkDiagnostic(POLICY.checks.analysisTimeout, String(timeoutMs), { line: 1, column: 1, endLine: 1, endColumn: 2 });
 }
 
 /**

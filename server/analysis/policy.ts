@@ -69,6 +69,8 @@ export const policySchema = z
         syntaxError: checkSchema,
         sourceTooLarge: checkSchema,
         tooDeeplyNested: checkSchema,
+        analysisTimeout: checkSchema,
+        tooManyProblems: checkSchema,
         nodeBuiltinModule: checkSchema,
         importNotAllowed: checkSchema,
         relativeImport: checkSchema,

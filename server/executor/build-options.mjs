@@ -33,3 +33,27 @@ export function workerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUTOR_DIST_
     logLevel: "warning",
   };
 }
+
+/** File name of the analysis worker bundle (the app's policy check with a deadline, analysis-pool.ts). */
+export const ANALYSIS_WORKER_BUNDLE = "analysis-worker.cjs";
+
+/**
+ * esbuild options for the analysis worker: server/analysis/analysis-worker.ts with @babel/parser
+ * and the policy bundled in (CommonJS, loaded by piscina in the app process).
+ * @param {{ outDir?: string, rootDir?: string, quiet?: boolean }} [options]
+ * @returns {import("esbuild").BuildOptions}
+ */
+export function analysisWorkerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUTOR_DIST_DIR), rootDir = ROOT_DIR, quiet = false } = {}) {
+  return {
+    entryPoints: [path.join(rootDir, "server", "analysis", "analysis-worker.ts")],
+    outfile: path.join(outDir, ANALYSIS_WORKER_BUNDLE),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    logLevel: quiet ? "error" : "warning",
+  };
+}

@@ -7,8 +7,13 @@ const analyzeSource = vi.fn<(source: string, language: string) => Diagnostic[]>(
 const runs: unknown[] = [];
 
 vi.mock("@/server/analysis/analyze", () => ({
-  analyzeSource: (source: string, language: string) => analyzeSource(source, language),
   hasBlockingDiagnostics: (d: Diagnostic[]) => d.some((x) => x.severity === "error"),
+}));
+
+// The off-thread check and its cache are tested in analysis-pool.test.ts.
+vi.mock("./analysis-pool", () => ({
+  analyzeOffThread: (source: string, language: string) => Promise.resolve(analyzeSource(source, language)),
+  closeAnalysisPool: () => Promise.resolve(),
 }));
 
 vi.mock("./supervisor", () => ({
@@ -66,15 +71,6 @@ describe("runRule", () => {
     await expect(runRule({ source: "x", language: "javascript", input: null, limits: { timeoutMs: 10_000_000 } })).rejects.toBeInstanceOf(LimitsError);
     expect(analyzeSource).not.toHaveBeenCalled();
     expect(runs).toEqual([]);
-  });
-
-  it("analyzes a given source once (the verdict is cached)", async () => {
-    const { runRule } = await freshModule();
-    analyzeSource.mockReturnValue([]);
-    for (let i = 0; i < 3; i++) await runRule({ source: "export default () => 1", language: "javascript", input: i });
-    await runRule({ source: "export default () => 1", language: "typescript", input: 3 });
-    expect(analyzeSource).toHaveBeenCalledTimes(2);
-    expect(runs).toHaveLength(4);
   });
 
   it("with RULEBOX_SKIP_STATIC_CHECK=1 skips the analyzer and says so loudly, once", async () => {

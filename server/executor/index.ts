@@ -1,9 +1,9 @@
 import "server-only";
 // The app's door to the sandbox: analyze (fail closed) → resolve limits → run in the executor
 // process (one supervisor per Node process, see singleton.ts).
-import { createHash } from "node:crypto";
-import { analyzeSource, hasBlockingDiagnostics } from "@/server/analysis/analyze";
-import type { Diagnostic, Language, LimitsInput, RunResult } from "@/server/contracts/run";
+import { hasBlockingDiagnostics } from "@/server/analysis/analyze";
+import { analyzeOffThread, closeAnalysisPool } from "./analysis-pool";
+import type { Language, LimitsInput, RunResult } from "@/server/contracts/run";
 import { resolveLimits } from "./limits";
 import { executorGlobal, getSupervisor, staticCheckSkipped } from "./singleton";
 import type { ExecutorStats } from "./supervisor";
@@ -11,6 +11,7 @@ import type { ExecutorStats } from "./supervisor";
 export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "./limits";
 export { ExecutorBusyError, RuleThrottledError, type ExecutorStats, type LatencySnapshot, type WallLayers } from "./supervisor";
 export { warmUpExecutor } from "./singleton";
+export { analyzeOffThread } from "./analysis-pool";
 
 /** One run request; `clock` pins Date.now() for a replay, else the current time is used and recorded. */
 export interface RunRuleRequest {
@@ -24,25 +25,6 @@ export interface RunRuleRequest {
   version?: number;
 }
 
-const ANALYSIS_CACHE_ENTRIES = 1000;
-
-/** The analyzer is pure and deterministic, so its verdict for a (language, source) pair is cached; hot rules skip the parse. */
-function analyzeCached(source: string, language: Language): Diagnostic[] {
-  const g = executorGlobal();
-  const cache = (g.analysisCache ??= new Map());
-  const key = createHash("sha256").update(language).update("\0").update(source).digest("base64");
-  const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const diagnostics = analyzeSource(source, language);
-  if (cache.size >= ANALYSIS_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(key, diagnostics);
-  return diagnostics;
-}
-
 /**
  * Runs a rule in the sandbox. Never throws for anything the rule does: its failure is the outcome.
  * @throws LimitsError when requested limits are malformed or above the server caps (HTTP 422).
@@ -54,7 +36,7 @@ export async function runRule(req: RunRuleRequest): Promise<RunResult> {
   const limits = resolveLimits(req.limits);
   const clock = req.clock ?? Date.now();
   if (!staticCheckSkipped()) {
-    const diagnostics = analyzeCached(req.source, req.language);
+    const diagnostics = await analyzeOffThread(req.source, req.language);
     if (hasBlockingDiagnostics(diagnostics)) {
       const g = executorGlobal();
       g.blockedByAnalysis = (g.blockedByAnalysis ?? 0) + 1;
@@ -76,6 +58,7 @@ export async function getExecutorStats(): Promise<ExecutorStats & { staticCheck:
 export async function shutdownExecutor(graceMs = 5_000): Promise<void> {
   const g = executorGlobal();
   const supervisor = g.supervisor;
+  await closeAnalysisPool();
   if (!supervisor) return;
   await supervisor.shutdown(graceMs);
 }
