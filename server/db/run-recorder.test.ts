@@ -21,7 +21,7 @@ describe("BatchRecorder", () => {
     expect(await recorder.flush()).toBe(true);
     expect(batches.flat()).toEqual([1, 2, 3, 4, 5]);
     expect(batches.every((b) => b.length <= 2)).toBe(true);
-    expect(recorder.stats()).toEqual({ buffered: 0, written: 5, sampledOut: 0, dropped: 0, failedWrites: 0 });
+    expect(recorder.stats()).toEqual({ buffered: 0, written: 5, sampledOut: 0, dropped: 0, failedWrites: 0, poisoned: 0 });
   });
 
   it("applies backpressure when full instead of dropping", async () => {
@@ -75,6 +75,51 @@ describe("BatchRecorder", () => {
     expect(await recorder.flush(10_000)).toBe(true);
     expect(written).toEqual(["a", "b"]);
     expect(recorder.stats()).toMatchObject({ written: 2, failedWrites: 1, buffered: 0 });
+  });
+
+  it("gives up a row that fails alone while the database answers, and writes the rows behind it", async () => {
+    const written: string[] = [];
+    const recorder = new BatchRecorder<string>(
+      async (rows) => {
+        if (rows.includes("poison")) throw new RangeError("Invalid string length");
+        written.push(...rows);
+      },
+      { bufferSize: 10, batchSize: 10, flushIntervalMs: 1, bufferWaitMs: 0 },
+      quiet,
+      async () => {}, // the database answers
+    );
+    for (const row of ["a", "poison", "b", "c"]) await recorder.add(row);
+    expect(await recorder.flush(10_000)).toBe(true);
+    expect(written).toEqual(["a", "b", "c"]);
+    expect(recorder.stats()).toMatchObject({ written: 3, poisoned: 1, buffered: 0 });
+    // Later rows go in whole batches again.
+    await recorder.add("d");
+    expect(await recorder.flush(10_000)).toBe(true);
+    expect(written).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("keeps a row that fails while the database does not answer (an outage, not a bad row)", async () => {
+    let down = true;
+    const written: string[] = [];
+    const recorder = new BatchRecorder<string>(
+      async (rows) => {
+        if (down) throw new Error("connection refused");
+        written.push(...rows);
+      },
+      { bufferSize: 10, batchSize: 10, flushIntervalMs: 1, bufferWaitMs: 0 },
+      quiet,
+      async () => {
+        if (down) throw new Error("connection refused");
+      },
+    );
+    await recorder.add("a");
+    await recorder.add("b");
+    expect(await recorder.flush(300)).toBe(false);
+    expect(recorder.stats()).toMatchObject({ written: 0, poisoned: 0, buffered: 2 });
+    down = false;
+    expect(await recorder.flush(30_000)).toBe(true);
+    expect(written).toEqual(["a", "b"]);
+    expect(recorder.stats()).toMatchObject({ written: 2, poisoned: 0 });
   });
 
   it("flush with nothing pending resolves at once", async () => {

@@ -52,6 +52,8 @@ export interface RecorderStats {
   sampledOut: number;
   dropped: number;
   failedWrites: number;
+  /** Rows given up because they failed alone while the database answered. */
+  poisoned: number;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -66,6 +68,9 @@ export function newRunId(): string {
 /**
  * Buffers rows of type T and hands them to `write` in batches, one batch at a time. A failed batch
  * stays at the head of the buffer and is retried with backoff, so records survive a database blip.
+ * One bad row must not stop every later one, though: after a failed batch the head is retried
+ * alone, and a row that fails alone while `probe` shows the database healthy is given up (logged,
+ * counted in `poisoned`) so the rows behind it are written.
  */
 export class BatchRecorder<T> {
   readonly #buffer: T[] = [];
@@ -76,12 +81,18 @@ export class BatchRecorder<T> {
   #timer: NodeJS.Timeout | undefined;
   #writing = false;
   #retryDelayMs = 0;
-  readonly #stats = { written: 0, sampledOut: 0, dropped: 0, failedWrites: 0 };
+  /** Set after a failed batch: the next attempt writes the head row alone. */
+  #isolating = false;
+  /** Rows written or given up, in buffer order: what flush() waits for. */
+  #settled = 0;
+  readonly #stats = { written: 0, sampledOut: 0, dropped: 0, failedWrites: 0, poisoned: 0 };
 
   constructor(
     private readonly write: (rows: T[]) => Promise<void>,
     private readonly config: Pick<RecorderConfig, "bufferSize" | "batchSize" | "flushIntervalMs" | "bufferWaitMs">,
     private readonly log: (message: string, err?: unknown) => void = (m, e) => console.error(m, e ?? ""),
+    /** Resolves when the database answers (a trivial query); tells a bad row from a database outage. */
+    private readonly probe: () => Promise<void> = () => Promise.reject(new Error("no probe")),
   ) {}
 
   /** Queues a row; resolves true once buffered, false if no room appeared within bufferWaitMs. */
@@ -108,7 +119,7 @@ export class BatchRecorder<T> {
   /** Resolves true when every row accepted before the call is written, false after timeoutMs. */
   flush(timeoutMs = 5_000): Promise<boolean> {
     const target = this.#accepted;
-    if (this.#stats.written >= target) return Promise.resolve(true);
+    if (this.#settled >= target) return Promise.resolve(true);
     this.#schedule(0);
     return new Promise((resolve) => {
       const waiter = {
@@ -147,6 +158,27 @@ export class BatchRecorder<T> {
     });
   }
 
+  #wakeAfterProgress(): void {
+    // Woken callers re-check for room themselves (another add may have taken it meanwhile).
+    this.#roomWaiters.splice(0).forEach((wake) => wake());
+    for (let i = this.#drainWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.#drainWaiters[i]!;
+      if (this.#settled >= waiter.target) {
+        this.#drainWaiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  async #databaseAnswers(): Promise<boolean> {
+    try {
+      await this.probe();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   #schedule(delayMs: number): void {
     if (this.#writing) return;
     if (this.#timer && delayMs > 0) return;
@@ -160,29 +192,37 @@ export class BatchRecorder<T> {
     this.#timer = undefined;
     if (this.#writing || this.#buffer.length === 0) return;
     this.#writing = true;
-    const batch = this.#buffer.slice(0, this.config.batchSize);
+    const batch = this.#buffer.slice(0, this.#isolating ? 1 : this.config.batchSize);
     try {
       await this.write(batch);
       this.#buffer.splice(0, batch.length);
       this.#stats.written += batch.length;
+      this.#settled += batch.length;
       this.#retryDelayMs = 0;
-      // Woken callers re-check for room themselves (another add may have taken it meanwhile).
-      this.#roomWaiters.splice(0).forEach((wake) => wake());
-      for (let i = this.#drainWaiters.length - 1; i >= 0; i--) {
-        const waiter = this.#drainWaiters[i]!;
-        if (this.#stats.written >= waiter.target) {
-          this.#drainWaiters.splice(i, 1);
-          waiter.resolve();
-        }
-      }
+      this.#isolating = false;
+      this.#wakeAfterProgress();
     } catch (err) {
       this.#stats.failedWrites += 1;
-      this.#retryDelayMs = Math.min(Math.max(this.#retryDelayMs * 2, 100), MAX_RETRY_DELAY_MS);
-      this.log(`[rulebox] writing ${batch.length} run record(s) failed; retrying in ${this.#retryDelayMs} ms`, err);
+      if (batch.length > 1) {
+        // Which row? Retry the head alone at once; a healthy database then writes row by row.
+        this.#isolating = true;
+        this.log(`[rulebox] writing ${batch.length} run record(s) failed; retrying them one at a time`, err);
+      } else if (await this.#databaseAnswers()) {
+        // The database is fine and this row alone fails: it can never be written. Give it up.
+        this.#buffer.splice(0, 1);
+        this.#stats.poisoned += 1;
+        this.#settled += 1; // flush() callers waiting for it move on
+        this.#retryDelayMs = 0;
+        this.#wakeAfterProgress();
+        this.log(`[rulebox] a run record cannot be written and is given up (the database answers; the row is at fault)`, err);
+      } else {
+        this.#retryDelayMs = Math.min(Math.max(this.#retryDelayMs * 2, 100), MAX_RETRY_DELAY_MS);
+        this.log(`[rulebox] writing a run record failed and the database does not answer; retrying in ${this.#retryDelayMs} ms`, err);
+      }
     } finally {
       this.#writing = false;
     }
     // Rows someone is flushing for are written at once; the rest wait for a fuller batch.
-    if (this.#buffer.length > 0) this.#schedule(this.#buffer.length >= this.config.batchSize || this.#drainWaiters.length > 0 ? 0 : this.config.flushIntervalMs);
+    if (this.#buffer.length > 0) this.#schedule(this.#isolating || this.#buffer.length >= this.config.batchSize || this.#drainWaiters.length > 0 ? 0 : this.config.flushIntervalMs);
   }
 }

@@ -110,10 +110,18 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 function apiRunRecorder(): RecorderHolder {
   if (!recorderHolder.__ruleboxRunRecorder) {
     const config = readRecorderConfig(process.env);
-    const recorder = new BatchRecorder<RunRow>(async (rows) => {
-      const db = await getDb();
-      await withWriteLock(() => db.run.createMany({ data: rows }));
-    }, config);
+    const recorder = new BatchRecorder<RunRow>(
+      async (rows) => {
+        const db = await getDb();
+        await withWriteLock(() => db.run.createMany({ data: rows }));
+      },
+      config,
+      undefined,
+      async () => {
+        const db = await getDb();
+        await db.rule.findFirst({ select: { id: true } });
+      },
+    );
     const holder: RecorderHolder = { recorder, config };
     if (config.retentionDays > 0) {
       const prune = () => void pruneApiRuns(config.retentionDays).catch((err: unknown) => console.error("[rulebox] pruning old api runs failed", err));

@@ -83,7 +83,7 @@ function fakeExecutorStats(): ExecutorStats {
 }
 
 const baseSnapshot: Omit<MetricsSnapshot, "executor"> = {
-  recorder: { buffered: 3, written: 10, sampledOut: 0, dropped: 0, failedWrites: 0 },
+  recorder: { buffered: 3, written: 10, sampledOut: 0, dropped: 0, failedWrites: 0, poisoned: 0 },
   http: { executeUnauthorized: 7 },
   process: { residentMemoryBytes: 1000, heapUsedBytes: 500, startTimeSeconds: 1_700_000_000 },
 };

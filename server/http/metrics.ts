@@ -160,6 +160,7 @@ export function buildMetricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
     { name: "rulebox_run_recorder_sampled_out_total", help: "Successful execute-path runs not recorded because of RULEBOX_API_RUN_SAMPLE_RATE.", type: "counter", samples: one(recorder.sampledOut) },
     { name: "rulebox_run_recorder_dropped_total", help: "Execute-path run records given up because the buffer stayed full.", type: "counter", samples: one(recorder.dropped) },
     { name: "rulebox_run_recorder_failed_writes_total", help: "Batch writes that failed and were retried.", type: "counter", samples: one(recorder.failedWrites) },
+    { name: "rulebox_run_recorder_poisoned_total", help: "Execute-path run records given up because they failed alone while the database answered.", type: "counter", samples: one(recorder.poisoned) },
     { name: "rulebox_execute_unauthorized_total", help: "Execute requests refused with 401 (missing, invalid or revoked API key).", type: "counter", samples: one(http.executeUnauthorized) },
     { name: "process_resident_memory_bytes", help: "Resident memory of the app process in bytes.", type: "gauge", samples: one(snapshot.process.residentMemoryBytes) },
     { name: "nodejs_heap_used_bytes", help: "V8 heap in use by the app process in bytes.", type: "gauge", samples: one(snapshot.process.heapUsedBytes) },
