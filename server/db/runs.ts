@@ -175,7 +175,8 @@ export interface RunCursor {
   id: string;
 }
 
-const cursorSchema = z.object({ t: z.number().int().nonnegative(), id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict();
+// t is a Date's milliseconds: at most 8.64e15 by ECMAScript, and the databases stop at year 9999.
+const cursorSchema = z.object({ t: z.number().int().nonnegative().max(253_402_300_799_999), id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict();
 
 /** Encodes a page position as an opaque URL-safe string. */
 export function encodeRunCursor(cursor: RunCursor): string {

@@ -16,7 +16,8 @@ export const ruleNameSchema = storedText().pipe(z.string().trim().min(1, "name m
 export const descriptionSchema = storedText().pipe(z.string().max(2000));
 export const messageSchema = storedText().pipe(z.string().max(500));
 const sourceSchema = storedText().pipe(z.string().min(1, "source must not be empty"));
-export const versionNumberSchema = z.number().int().positive();
+/** A version number; at most 2^31 − 1, the largest a PostgreSQL integer column holds. */
+export const versionNumberSchema = z.number().int().positive().max(2_147_483_647, "version must be at most 2147483647");
 
 export const ruleParamsSchema = z.strictObject({ id: idSchema });
 export const versionParamsSchema = z.strictObject({

@@ -130,7 +130,41 @@ function parseJson(text: string): unknown {
   if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
     throw validationFailed(`body: JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: [], message: `nested deeper than ${MAX_JSON_DEPTH} levels`, code: "too_deep" }]);
   }
+  const illFormed = illFormedStringPath(value);
+  if (illFormed) {
+    // A lone surrogate (`"\ud800"`) is valid JSON but not Unicode text: no database column can store it.
+    const where = illFormed.length > 0 ? illFormed.join(".") : "body";
+    throw validationFailed(`${where}: contains a lone surrogate (\\ud800–\\udfff escape without its pair), which is not valid Unicode text`, [
+      { path: illFormed, message: "contains a lone surrogate, which is not valid Unicode text", code: "invalid_unicode" },
+    ]);
+  }
   return value;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path of the first string (value or key) holding a lone surrogate, or null. Iterative. */
+function illFormedStringPath(root: unknown): (string | number)[] | null {
+  const stack: [unknown, (string | number)[]][] = [[root, []]];
+  while (stack.length > 0) {
+    const [value, at] = stack.pop()!;
+    if (typeof value === "string") {
+      if (LONE_SURROGATE.test(value)) return at;
+      continue;
+    }
+    if (value === null || typeof value !== "object") continue;
+    if (Array.isArray(value)) {
+      value.forEach((child, i) => {
+        if (typeof child === "string" || (child !== null && typeof child === "object")) stack.push([child, [...at, i]]);
+      });
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (LONE_SURROGATE.test(key)) return [...at, key];
+      if (typeof child === "string" || (child !== null && typeof child === "object")) stack.push([child, [...at, key]]);
+    }
+  }
+  return null;
 }
 
 /** Iterative (a recursive walk is exactly what a hostile body would overflow). */

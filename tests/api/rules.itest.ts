@@ -118,6 +118,33 @@ describe("errors: one envelope, exact codes", () => {
     expect(await patch(`/api/rules/${other}`, { name })).toEqual({ status: 409, body: expected, headers: expect.anything() });
   });
 
+  it("a lone surrogate anywhere in a body is a 422 naming the field, and nothing is written", async () => {
+    const id = await createRule();
+    const name = uniqueName("lone");
+    const cases: [string, string, string, (string | number)[]][] = [
+      ["POST", "/api/rules", `{"name":"${name} \\ud800"}`, ["name"]],
+      ["PATCH", `/api/rules/${id}`, `{"description":"x\\udc00y"}`, ["description"]],
+      ["POST", `/api/rules/${id}/versions`, `{"source":"export default () => '\\ud800'","language":"javascript"}`, ["source"]],
+      ["POST", "/api/run", `{"source":"export default (i) => i","input":{"a":["ok","\\ud83d"]},"ruleId":"${id}"}`, ["input", "a", 1]],
+    ];
+    for (const [method, path, raw, field] of cases) {
+      const res = await call(method, path, raw);
+      expect(res.status, `${method} ${path}`).toBe(422);
+      expect(res.body.error).toMatchObject({ code: "validation_failed", details: [expect.objectContaining({ path: field, code: "invalid_unicode" })] });
+    }
+    // A well-formed pair (an emoji) is fine.
+    expect((await call("POST", "/api/rules", `{"name":"${name} \\ud83d\\ude00"}`)).status).toBe(201);
+    expect((await get(`/api/rules/${id}/versions`)).body.versions).toHaveLength(1);
+    expect((await get("/api/rules?q=" + encodeURIComponent(name))).body.rules.map((r: { name: string }) => r.name)).toEqual([`${name} 😀`]);
+  });
+
+  it("a version number beyond a 32-bit integer is a 422, not a database error", async () => {
+    const id = await createRule();
+    const res = await call("POST", `/api/rules/${id}/execute`, { input: 1, version: 2 ** 31 }, { authorization: `Bearer ${await testApiKey()}` });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: ["version"] })]);
+  });
+
   const badJsonCases: [string, string, string][] = [
     ["POST", "/api/rules", "{not json"],
     ["POST", "/api/rules", ""],

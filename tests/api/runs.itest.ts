@@ -53,6 +53,16 @@ describe("POST /api/run", () => {
 });
 
 describe("run history", () => {
+  it("refuses a crafted cursor (not base64 JSON, a date past year 9999) with 422, never a 500", async () => {
+    const id = await createRule({ source: OK_SOURCE });
+    const crafted = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    for (const cursor of ["nonsense", crafted({ t: 8.64e15, id: "abc" }), crafted({ t: 253_402_300_800_000, id: "abc" }), crafted({ t: 1, id: "a b" })]) {
+      const res = await get(`/api/rules/${id}/runs?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status, cursor).toBe(422);
+      expect(res.body.error.details).toEqual([expect.objectContaining({ code: "invalid_cursor" })]);
+    }
+  });
+
   it("pages newest first with a cursor and filters by outcome", async () => {
     const id = await createRule({ source: OK_SOURCE });
     const outcomes: string[] = [];
