@@ -60,6 +60,15 @@ describe("compileRule", () => {
     expect(line.startsWith(`${DEFAULT_LOCAL}=`)).toBe(true);
   });
 
+  it("keeps the parentheses of a parenthesized default export", async () => {
+    for (const source of [`export default (function (i) { return i; });`, `export default ((i) => i);`, `export default ((((i) => i)));`]) {
+      const { code } = await compileOk(source);
+      const line = userLines(code, 1)[0]!;
+      expect(line, source).toHaveLength(source.length);
+      expect(line.replace(/\s+/g, "")).toBe(`${DEFAULT_LOCAL}=${source.slice("export default ".length).replace(/\s+/g, "")}`);
+    }
+  });
+
   it("refuses modules outside the preloaded set with the specifier's position", async () => {
     const result = await compileRule(`import _ from "lodash";\nimport fs from "node:fs";\nexport default () => fs;`, "javascript");
     expect(result).toEqual({

@@ -146,7 +146,10 @@ function compileModule(js: string): CompileResult {
         case "ExportDefaultDeclaration": {
           hasDefault = true;
           const declaration = node.declaration as BabelNode;
-          const head = js.slice(node.start, declaration.start);
+          // `export default (function …)`: the head ends at the opening parenthesis, which stays.
+          const extra = declaration.extra as { parenthesized?: boolean; parenStart?: number } | undefined;
+          const declarationStart = extra?.parenthesized && typeof extra.parenStart === "number" ? extra.parenStart : (declaration.start as number);
+          const head = js.slice(node.start, declarationStart);
           const id = declaration.id as BabelNode | null | undefined;
           const isDeclaration = declaration.type === "FunctionDeclaration" || declaration.type === "ClassDeclaration";
           if (isDeclaration && id) {
@@ -160,7 +163,7 @@ function compileModule(js: string): CompileResult {
             const { line, column } = position(node);
             throw new CompileError("SyntaxError", "Write `export default` on one line", line, column);
           }
-          edits.push({ start: node.start, end: declaration.start, text: replaced });
+          edits.push({ start: node.start, end: declarationStart, text: replaced });
           break;
         }
         case "TSExportAssignment":
