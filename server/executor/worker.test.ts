@@ -112,6 +112,13 @@ describe("rule worker", () => {
     expect(thrownString).toMatchObject({ outcome: "error", error: { name: "Error", message: "Uncaught plain" } });
   });
 
+  it("refuses an output nested deeper than 128 levels with a clear error, and counts strings right", async () => {
+    const deep = await fixture.run(`export default () => { let v = []; for (let i = 0; i < 5000; i++) v = [v]; return v; };`);
+    expect(deep).toMatchObject({ outcome: "error", error: { name: "OutputError", message: expect.stringMatching(/nested 5001 levels deep; at most 128/) } });
+    const fine = await fixture.run(`export default () => { let v = "[[[{\\"\\\\"; for (let i = 0; i < 128; i++) v = [v]; return v; };`);
+    expect(fine.outcome).toBe("ok");
+  });
+
   it("leaves an anonymous callback's frame unnamed (V8 would call it eval)", async () => {
     const result = await fixture.run(`import _ from "lodash";\nexport default function rule() {\n  return _.map([1, 2], (x) => {\n    if (x > 1) throw new Error("boom");\n    return x;\n  });\n}\n`);
     expect(result.error?.frames[0]).toEqual({ line: 4, column: 22 });

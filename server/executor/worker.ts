@@ -347,6 +347,26 @@ function finishResult(run: ActiveRun, partial: Pick<WorkerResultMessage, "outcom
   return result;
 }
 
+/** Deepest nesting an output may have: the same bound the API puts on request bodies. */
+const MAX_OUTPUT_DEPTH = 128;
+
+/** Nesting depth of a JSON text (arrays and objects), skipping strings; linear, no recursion. */
+function jsonDepth(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) max = Math.max(max, ++depth);
+    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return max;
+}
+
 /** Serializes the rule's value inside the guard: toJSON, getters and proxy traps run here, not on the host. */
 function serializeOutput(run: ActiveRun, value: unknown): Pick<WorkerResultMessage, "outcome" | "output" | "error"> {
   let json: string | undefined;
@@ -360,6 +380,13 @@ function serializeOutput(run: ActiveRun, value: unknown): Pick<WorkerResultMessa
     return { outcome: "error", error: { ...described, message: clip(`The rule's return value cannot be converted to JSON: ${described.message}`, MAX_ERROR_MESSAGE_CHARS) } };
   }
   if (json === undefined) return { outcome: "ok" };
+  const depth = jsonDepth(json);
+  if (depth > MAX_OUTPUT_DEPTH) {
+    return {
+      outcome: "error",
+      error: { name: "OutputError", message: `The output is nested ${depth} levels deep; at most ${MAX_OUTPUT_DEPTH} levels are allowed (as for inputs)`, frames: [] },
+    };
+  }
   const max = run.message.maxOutputBytes;
   // A UTF-16 code unit is at most 3 UTF-8 bytes: short outputs need no exact count.
   const size = json.length * 3 <= max ? json.length : byteLength(json);
