@@ -120,6 +120,15 @@ describe("blocked globals", () => {
     for (const source of cases) expect(analyze(source), source).toEqual([]);
   });
 
+  it("a var in a function's body does not shadow a global read by a parameter default", () => {
+    // Found by an adversarial review: the default's scope is apart from the body's vars.
+    expect(codes("function g(a = () => globalThis) { var globalThis; return a(); }\nexport default () => g();")).toEqual(["RB201"]);
+    expect(codes("const g = (a = process) => { var process = 1; return a; };\nexport default () => g();")).toEqual(["RB201"]);
+    // A parameter itself still shadows, and a body var still shadows uses in the body.
+    expect(codes("function g(process, a = () => process) { return a(); }\nexport default () => g(1);")).toEqual([]);
+    expect(codes("export default function () { var process = 1; return process; }")).toEqual([]);
+  });
+
   it("a binding in an inner scope does not shadow an outer use", () => {
     const source = "export default () => { { const process = 1; } return process; };";
     expect(analyze(source)).toEqual([expect.objectContaining({ code: "RB201", ...rangeOf(source, "process", source.indexOf("return")) })]);

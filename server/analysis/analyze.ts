@@ -417,6 +417,10 @@ class Analysis {
         return inner;
       }
       case "BlockStatement":
+        // A function's body is its own var scope, apart from the parameters: in
+        // `function g(a = () => globalThis) { var globalThis; }` the default still reads the global.
+        if (key === "body" && parent && FUNCTION_NODES.has(parent.type)) return new Scope(scope, "function");
+        return new Scope(scope, "block");
       case "ForStatement":
       case "ForInStatement":
       case "SwitchStatement":
