@@ -59,9 +59,16 @@ async function shutDown(signal: string): Promise<void> {
     console.error("rulebox: shutdown took too long; exiting");
     originalExit(1);
   }, 3 * SHUTDOWN_GRACE_MS).unref();
-  const drained = await drainRequests(SHUTDOWN_GRACE_MS);
-  await shutdownExecutor(drained ? 1_000 : SHUTDOWN_GRACE_MS).catch((err: unknown) => console.error("rulebox: executor shutdown failed", err));
-  const flushed = await flushApiRuns(SHUTDOWN_GRACE_MS);
-  await disconnectDb().catch(() => undefined);
-  console.log(`rulebox: stopped (${drained ? "all requests answered" : "grace period over"}, ${flushed ? "run records written" : "some run records unwritten"})`);
+  // Keeps the event loop alive until the last step: some steps wait on unref'd handles (worker
+  // threads), and with nothing else pending Node would end the process mid-shutdown.
+  const keepAlive = setInterval(() => undefined, 1_000);
+  try {
+    const drained = await drainRequests(SHUTDOWN_GRACE_MS);
+    await shutdownExecutor(drained ? 1_000 : SHUTDOWN_GRACE_MS).catch((err: unknown) => console.error("rulebox: executor shutdown failed", err));
+    const flushed = await flushApiRuns(SHUTDOWN_GRACE_MS);
+    await disconnectDb().catch(() => undefined);
+    console.log(`rulebox: stopped (${drained ? "all requests answered" : "grace period over"}, ${flushed ? "run records written" : "some run records unwritten"})`);
+  } finally {
+    clearInterval(keepAlive);
+  }
 }

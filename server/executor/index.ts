@@ -58,7 +58,9 @@ export async function getExecutorStats(): Promise<ExecutorStats & { staticCheck:
 export async function shutdownExecutor(graceMs = 5_000): Promise<void> {
   const g = executorGlobal();
   const supervisor = g.supervisor;
-  await closeAnalysisPool();
+  // Not awaited: piscina's threads are unref'd, so awaiting their exit can leave the event loop
+  // with nothing to wait for (the process would end before the shutdown finished).
+  void closeAnalysisPool().catch(() => undefined);
   if (!supervisor) return;
   await supervisor.shutdown(graceMs);
 }
