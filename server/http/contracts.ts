@@ -75,7 +75,10 @@ export const updateTestCaseBodySchema = z
     /** Removes the expectation (a JSON null expectedOutput means "expect null"). */
     clearExpectedOutput: z.literal(true).optional(),
   })
-  .refine((b) => !(b.clearExpectedOutput && b.expectedOutput !== undefined), { message: "give expectedOutput or clearExpectedOutput, not both", path: ["clearExpectedOutput"] });
+  .refine((b) => !(b.clearExpectedOutput && b.expectedOutput !== undefined), { message: "give expectedOutput or clearExpectedOutput, not both", path: ["clearExpectedOutput"] })
+  .refine((b) => b.name !== undefined || "input" in b || "expectedOutput" in b || b.clearExpectedOutput !== undefined, {
+    message: "nothing to change: give name, input, expectedOutput or clearExpectedOutput",
+  });
 
 export const MAX_RUNS_PAGE = 100;
 

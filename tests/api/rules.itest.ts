@@ -103,6 +103,10 @@ describe("rule CRUD", () => {
     expect(cleared.status).toBe(200);
     expect(cleared.body.testCase).toMatchObject({ name: "renamed", input: { n: 0 } });
     expect(cleared.body.testCase).not.toHaveProperty("expectedOutput");
+    const empty = await patch(`/api/rules/${id}/test-cases/${caseId}`, {});
+    expect(empty.status).toBe(422);
+    expect(empty.body.error.message).toMatch(/nothing to change/);
+    expect((await patch(`/api/rules/${id}/test-cases/${caseId}`, { input: null })).body.testCase).toMatchObject({ input: null });
     expect((await del(`/api/rules/${id}/test-cases/${caseId}`)).status).toBe(200);
     expect((await get(`/api/rules/${id}/test-cases`)).body.testCases).toEqual([]);
   });
