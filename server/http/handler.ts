@@ -181,13 +181,17 @@ function jsonDepthExceeds(root: unknown, maxDepth: number): boolean {
   return false;
 }
 
+/** A field's size: a string's own UTF-8 bytes, any other value's JSON bytes. */
+function valueSize(value: unknown): number {
+  return typeof value === "string" ? Buffer.byteLength(value, "utf8") : Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+}
+
 function checkFieldLimits(json: unknown, limits: [string, number][]): void {
   if (json === null || typeof json !== "object" || Array.isArray(json)) return;
   const record = json as Record<string, unknown>;
   for (const [field, limit] of limits) {
     if (!Object.hasOwn(record, field)) continue;
-    const value = record[field];
-    const size = typeof value === "string" ? Buffer.byteLength(value, "utf8") : Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+    const size = valueSize(record[field]);
     if (size > limit) {
       throw payloadTooLarge(`${field} is ${size} bytes; the limit is ${limit} bytes (${formatBytes(limit)})`, { field, sizeBytes: size, limitBytes: limit });
     }
@@ -201,7 +205,9 @@ function checkFieldItemLimits(json: unknown, limits: [string, number][]): void {
     const items = record[field];
     if (!Array.isArray(items)) continue;
     items.forEach((item, index) => {
-      const size = Buffer.byteLength(JSON.stringify(item) ?? "", "utf8");
+      // Measured as checkFieldLimits measures a single field, so one input is accepted by /execute
+      // exactly when it is accepted as one item of /execute/batch.
+      const size = valueSize(item);
       if (size > limit) {
         const where = `${field}[${index}]`;
         throw payloadTooLarge(`${where} is ${size} bytes; the limit is ${limit} bytes (${formatBytes(limit)})`, { field: where, sizeBytes: size, limitBytes: limit });

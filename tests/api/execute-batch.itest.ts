@@ -86,6 +86,11 @@ describe("execute batch", () => {
     }
     const tooLarge = await executeBatch(ruleId, { inputs: [1, "x".repeat(1024 * 1024 + 1)] });
     expect(tooLarge.body.error.details).toMatchObject({ field: "inputs[1]", limitBytes: 1024 * 1024 });
+    // Exactly 1 MiB: accepted as one item, as /execute accepts it as its input.
+    const atLimit = "x".repeat(1024 * 1024);
+    const other = await createRule({ source: DOUBLER, language: "javascript" });
+    expect((await executeBatch(other, { inputs: [atLimit] })).status).toBe(200);
+    expect((await execute(other, { input: atLimit })).status).toBe(200);
     expect((await executeBatch("no-such-rule", { inputs: [1] })).status).toBe(404);
     expect((await del(`/api/rules/${ruleId}`)).status).toBe(200);
     const archived = await executeBatch(ruleId, { inputs: [{ n: 1 }] });
