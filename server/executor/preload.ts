@@ -129,9 +129,9 @@ interface ZodRegistryState {
 // global registry's maps become per-run, so `.meta({ id })`/`.describe()` in one run is invisible
 // to the next. zod's namespace objects are copied to plain data objects so harden() freezes the
 // exported values themselves rather than accessor getters.
-function setUpZod(): { namespace: ModuleNamespace; beginRun(): void } {
+function setUpZod(): { namespace: ModuleNamespace; beginRun(): void; samples: unknown[] } {
   zod.config({ jitless: true });
-  exerciseZod(zod.z as unknown as ZodApi);
+  const samples = exerciseZod(zod.z as unknown as ZodApi);
   const globals = globalThis as unknown as { __zod_globalConfig?: object; __zod_globalRegistry?: object };
   if (globals.__zod_globalConfig) harden(globals.__zod_globalConfig);
   const registry = globals.__zod_globalRegistry;
@@ -162,7 +162,79 @@ function setUpZod(): { namespace: ModuleNamespace; beginRun(): void } {
     beginRun() {
       runState = null;
     },
+    samples,
   };
+}
+
+/**
+ * Objects the libraries build at run time, one of each kind a rule can get hold of: their
+ * prototypes are shared by every run but are not reachable from the exports, so harden() of the
+ * namespaces misses them (lodash's Stack/ListCache/MapCache/Hash, handed to customizers; its chain
+ * wrappers; dayjs's Duration). zod's schema and error instances come from exerciseZod.
+ */
+function librarySamples(lodashNamespace: ModuleNamespace, dayjsNamespace: ModuleNamespace): unknown[] {
+  const _ = (lodashNamespace as { default: typeof lodash }).default;
+  const day = (dayjsNamespace as { default: typeof dayjs }).default;
+  const samples: unknown[] = [];
+  const keep = (value: unknown) => {
+    if ((typeof value === "object" || typeof value === "function") && value !== null) samples.push(value);
+  };
+  const attempt = (fn: () => unknown) => {
+    try {
+      keep(fn());
+    } catch {
+      // a shape this lodash or dayjs build does not have
+    }
+  };
+  // A stack large enough to turn its ListCache into a MapCache (with Hash and ListCache inside).
+  const large = Object.fromEntries(Array.from({ length: 300 }, (_unused, i) => [`k${i}`, { i }]));
+  const customizer = (...args: unknown[]) => {
+    keep(args[3]);
+    keep(args[5]);
+    return undefined;
+  };
+  attempt(() => _.cloneDeepWith(large, customizer));
+  attempt(() => _.cloneDeepWith({ a: { b: [1] } }, customizer));
+  attempt(() => _.isEqualWith(large, { ...large }, customizer));
+  attempt(() => _.isEqualWith([{ a: 1 }], [{ a: 1 }], customizer));
+  attempt(() => _.mergeWith({ a: { b: 1 } }, { a: { c: 2 } }, customizer));
+  attempt(() => {
+    const memo = _.memoize((x: unknown) => x);
+    memo("s");
+    memo(1);
+    return memo;
+  });
+  attempt(() => _.chain([1, 2, 3]).map((x) => x * 2));
+  attempt(() => _([1, 2, 3]).map((x) => x * 2).filter(Boolean).take(2));
+  attempt(() => _([1, 2, 3]).map((x) => x * 2).reverse());
+  attempt(() => day.duration(90, "minutes"));
+  attempt(() => day());
+  attempt(() => day.utc());
+  return samples;
+}
+
+/**
+ * Hardens every prototype reachable from the samples (own properties and accessors, breadth
+ * first, bounded), never the samples themselves. Prototypes already frozen are skipped.
+ */
+function hardenInstancePrototypes(samples: unknown[]): void {
+  const seen = new Set<object>();
+  const queue: object[] = samples.filter((v): v is object => (typeof v === "object" || typeof v === "function") && v !== null);
+  for (let next = 0; next < queue.length && seen.size < 200_000; next += 1) {
+    const value = queue[next]!;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto && !Object.isFrozen(proto)) harden(proto);
+    for (const key of Reflect.ownKeys(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (!descriptor) continue;
+      for (const child of [descriptor.value, descriptor.get, descriptor.set]) {
+        if (typeof child === "function" && !Object.isFrozen(child)) harden(child);
+        if ((typeof child === "object" || typeof child === "function") && child !== null) queue.push(child);
+      }
+    }
+  }
 }
 
 /** Lets instances shadow a frozen prototype's data property, as SES does for the intrinsics. */
@@ -211,18 +283,18 @@ type ZodApi = Record<string, unknown> & {
   object(shape: object): unknown;
 };
 
-function exerciseZod(z: ZodApi): void {
+function exerciseZod(z: ZodApi): unknown[] {
   // Thousands of calls fail on purpose here; without stack capture that costs far less.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    exerciseZodSchemas(z);
+    return exerciseZodSchemas(z);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
-function exerciseZodSchemas(z: ZodApi): void {
+function exerciseZodSchemas(z: ZodApi): unknown[] {
   const samples = (): unknown[][] => [
     [], [z.string()], [[z.string(), z.number()]], [{ a: z.string() }], ["a"], [["a", "b"]], [z.string(), z.number()], [(v: unknown) => v],
   ];
@@ -236,8 +308,12 @@ function exerciseZodSchemas(z: ZodApi): void {
     }
   };
   let found: ZodSchemaLike[] = [];
+  const all: unknown[] = [];
   const collect = (value: unknown) => {
-    if (isSchema(value)) found.push(value);
+    if (isSchema(value)) {
+      found.push(value);
+      all.push(value);
+    }
   };
   for (const key of Object.keys(z)) {
     const factory = z[key];
@@ -265,10 +341,16 @@ function exerciseZodSchemas(z: ZodApi): void {
         const method = attempt(() => schema[name]);
         if (typeof method === "function") collect(attempt(() => Reflect.apply(method, schema, args(z))));
       }
-      for (const value of values) attempt(() => schema.safeParse?.(value));
+      // Parse results carry ZodError instances: their prototypes are shared too.
+      for (const value of values) {
+        const result = attempt(() => schema.safeParse?.(value));
+        // `error` may be computed on first read: read it so the ZodError itself is a sample.
+        all.push(result, attempt(() => (result as { error?: unknown } | undefined)?.error));
+      }
       attempt(() => (schema as Record<string, unknown>)["~standard"]);
     }
   }
+  return all;
 }
 
 const COLLECTION_BRANDS: Array<[string, (value: object) => unknown]> = [
@@ -368,7 +450,7 @@ export function loadPreloads(host: HostCapabilities): Preloads {
   const lodashNamespace = harden(lodashSetup.namespace);
   const dayjsNamespace = harden(dayjsSetup);
   const zodNamespace = harden(zodSetup.namespace);
-  let decimalTouched = true;
+  hardenInstancePrototypes([...librarySamples(lodashSetup.namespace, dayjsSetup), ...zodSetup.samples]);
   const modulesForRun = (): Record<PreloadedModuleName, ModuleNamespace> => {
     let decimalNamespace: ModuleNamespace | undefined;
     return Object.freeze({
@@ -376,7 +458,6 @@ export function loadPreloads(host: HostCapabilities): Preloads {
       dayjs: dayjsNamespace,
       zod: zodNamespace,
       get "decimal.js"() {
-        decimalTouched = true;
         return (decimalNamespace ??= decimal.namespaceForRun());
       },
     });
@@ -395,12 +476,10 @@ export function loadPreloads(host: HostCapabilities): Preloads {
       lodashSetup.beginRun();
       zodSetup.beginRun();
       // decimal.js's module-level `external` flag: an operation that threw half-way (on a frozen
-      // clone, say) leaves it off, which silently drops rounding for every later run. Reset it
-      // before the next run whenever the last one touched decimal.js.
-      if (decimalTouched) {
-        decimalTouched = false;
-        decimal.repair();
-      }
+      // clone, say) leaves it off, which silently drops rounding for every later run. Reset before
+      // every run: a function of decimal.js can reach a run that never imported it (a reference
+      // kept anywhere, or handed over through another library), so "touched" is not a safe test.
+      decimal.repair();
     },
     repairAfterInterrupt: decimal.repair,
   };
