@@ -50,6 +50,24 @@ describe("analyzeOffThread", () => {
     expect(await mod.analyzeOffThread("export default (x: number) => x;", "typescript")).toEqual([]);
   }, 30_000);
 
+  it("never blocks a source whose time ran out while it waited for a thread: busy, not RB004", async () => {
+    const mod = await freshModule({ RULEBOX_EXECUTOR_DIST: distDir, RULEBOX_ANALYSIS_TIMEOUT_MS: "300" });
+    close = mod.closeAnalysisPool;
+    // Both threads busy with sources that run out of time; a benign one queues behind them.
+    const slow = [1, 2].map((i) => mod.analyzeOffThread(`${SLOW_TS}\n// ${i}`, "typescript"));
+    const benign = "export default (x: number) => x * 2;";
+    const queued = mod.analyzeOffThread(benign, "typescript").then(
+      (diagnostics) => ({ diagnostics }),
+      (error: unknown) => ({ error }),
+    );
+    for (const s of await Promise.all(slow)) expect(s).toEqual([expect.objectContaining({ code: "RB004" })]);
+    const answer = await queued;
+    if ("error" in answer) expect((answer.error as Error).name).toBe("ExecutorBusyError");
+    else expect(answer.diagnostics).toEqual([]);
+    // Whatever it was answered under load, its verdict on a free thread is its own.
+    expect(await mod.analyzeOffThread(benign, "typescript")).toEqual([]);
+  }, 30_000);
+
   it("fails closed (RB000) when the worker bundle is missing, without caching that", async () => {
     const mod = await freshModule({ RULEBOX_EXECUTOR_DIST: path.join(distDir, "nowhere") });
     close = mod.closeAnalysisPool;

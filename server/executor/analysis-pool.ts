@@ -10,6 +10,7 @@ import { Piscina } from "piscina";
 import { analysisTimeoutDiagnostic } from "../analysis/analyze";
 import type { Diagnostic, Language } from "../contracts/run";
 import { executorGlobal } from "./singleton";
+import { ExecutorBusyError } from "./supervisor";
 
 /** Longest a policy check may take; ordinary rules take well under 10 ms. */
 export const ANALYSIS_TIMEOUT_MS = Number(process.env.RULEBOX_ANALYSIS_TIMEOUT_MS) > 0 ? Number(process.env.RULEBOX_ANALYSIS_TIMEOUT_MS) : 2_000;
@@ -38,7 +39,9 @@ const diagnosticListGuard = (value: unknown): value is Diagnostic[] => Array.isA
 
 /**
  * The analyzer's diagnostics for a source, computed in a worker thread within ANALYSIS_TIMEOUT_MS.
- * Never throws: a check that times out answers RB004, one that cannot run at all RB000 (both block).
+ * A check that times out on a thread of its own answers RB004, one that cannot run at all RB000
+ * (both block).
+ * @throws ExecutorBusyError (HTTP 503) when it timed out after waiting for a busy thread.
  */
 export async function analyzeOffThread(source: string, language: Language): Promise<Diagnostic[]> {
   const g = executorGlobal();
@@ -51,19 +54,28 @@ export async function analyzeOffThread(source: string, language: Language): Prom
     return hit;
   }
   let diagnostics: Diagnostic[];
+  // The deadline is for the check itself. A task that has to wait for a thread (others are busy
+  // with slow sources) and runs out of time says nothing about its source: it is answered busy
+  // (503, retry), never blocked, and nothing is cached, so a flood cannot get a rule blocked.
+  const g2 = executorGlobal() as { analysisActive?: number };
+  const startsAtOnce = (g2.analysisActive ?? 0) < ANALYSIS_THREADS;
+  g2.analysisActive = (g2.analysisActive ?? 0) + 1;
   try {
     const result: unknown = await pool().run({ source, language }, { signal: AbortSignal.timeout(ANALYSIS_TIMEOUT_MS) });
     if (!diagnosticListGuard(result)) throw new Error("the analysis worker answered something other than a list");
     diagnostics = result;
   } catch (error) {
     if (isAbort(error)) {
-      // Deterministic: the same source would time out again, so the verdict is cached too.
+      if (!startsAtOnce) throw new ExecutorBusyError("queue_full", "The policy check is busy with other sources; retry shortly");
+      // It had a thread to itself all along: deterministic, so the verdict is cached too.
       diagnostics = [analysisTimeoutDiagnostic(ANALYSIS_TIMEOUT_MS)];
     } else {
       console.error(`analysis: the policy check could not run: ${error instanceof Error ? error.message : String(error)}`);
       // Not cached: a missing bundle or a crashed worker may be fixed by the next attempt.
       return [failureDiagnostic()];
     }
+  } finally {
+    g2.analysisActive = (g2.analysisActive ?? 1) - 1;
   }
   if (cache.size >= ANALYSIS_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, diagnostics);
