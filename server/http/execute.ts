@@ -7,7 +7,7 @@ import { getExecutable } from "@/server/db/executable";
 import { recordApiRun } from "@/server/db/runs";
 import type { VersionDetail } from "@/server/db/versions";
 import { getLimitCaps, runRule } from "@/server/executor";
-import { conflict, notFound, toExecutorRefusal, type AppError } from "./errors";
+import { conflict, notFound, toExecutorRefusal, validationFailed, type AppError } from "./errors";
 
 /** The saved version an execute request runs. */
 export interface ExecuteTarget {
@@ -69,6 +69,26 @@ export async function executeInput(target: ExecuteTarget, input: unknown): Promi
 
 /** One entry of a batch answer: the run, or why it was not started (retry those). */
 export type BatchEntry = ExecutedRun | { refused: { code: AppError["code"]; message: string } };
+
+/** Most a batch answer may hold (bytes, roughly): results are built in memory and sent as one JSON. */
+export const BATCH_RESPONSE_BUDGET_BYTES = 128 * 1024 * 1024;
+/** Room for a result's own fields, error and diagnostics beside its output and logs. */
+const RESULT_OVERHEAD_BYTES = 8 * 1024;
+
+/**
+ * Refuses (422) a batch whose answer could outgrow BATCH_RESPONSE_BUDGET_BYTES under the version's
+ * limits, before anything runs: a rule allowed 1 MiB of output and 256 KiB of logs per run would
+ * otherwise build a 1.3 GB answer from 1,000 inputs (found by an adversarial review: the app ran
+ * out of memory). With the default limits, 1,000 inputs fit.
+ */
+export function checkBatchBudget(target: ExecuteTarget, inputs: number): void {
+  const limits = clampToCaps(target.version.limits);
+  const perRun = limits.maxOutputBytes + limits.maxLogBytes + RESULT_OVERHEAD_BYTES;
+  const most = Math.max(1, Math.floor(BATCH_RESPONSE_BUDGET_BYTES / perRun));
+  if (inputs <= most) return;
+  const message = `this rule's limits let each result hold up to ${Math.ceil(perRun / 1024)} KiB (maxOutputBytes + maxLogBytes), and a batch answer at most ${BATCH_RESPONSE_BUDGET_BYTES / (1024 * 1024)} MiB: send at most ${most} inputs per request for it`;
+  throw validationFailed(`inputs: ${message}`, [{ path: ["inputs"], message, code: "too_big" }]);
+}
 
 /**
  * Runs the target on every input, BATCH_CONCURRENCY at a time, answering in input order. An input

@@ -98,6 +98,15 @@ describe("execute batch", () => {
     expect((await get(`/api/rules/${ruleId}/runs?limit=10`)).body.runs).toEqual([]);
   });
 
+  it("refuses, before running anything, a batch whose answer could outgrow 128 MiB under the rule's limits", async () => {
+    const big = await createRule({ source: DOUBLER, language: "javascript", limits: { maxOutputBytes: 1024 * 1024, maxLogBytes: 256 * 1024 } });
+    const res = await executeBatch(big, { inputs: Array.from({ length: 1000 }, () => ({ n: 1 })) });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toMatch(/send at most 101 inputs per request/);
+    expect((await get(`/api/rules/${big}/runs?limit=10`)).body.runs).toEqual([]);
+    expect((await executeBatch(big, { inputs: Array.from({ length: 100 }, () => ({ n: 1 })) })).status).toBe(200);
+  });
+
   it("needs a valid API key", async () => {
     const ruleId = await createRule({ source: DOUBLER, language: "javascript" });
     for (const headers of [{}, { authorization: "Bearer rbx_not-a-key" }] as Record<string, string>[]) {

@@ -1,5 +1,5 @@
 import { requireApiKey } from "@/server/http/api-key-auth";
-import { executeBatch, resolveExecuteTarget } from "@/server/http/execute";
+import { checkBatchBudget, executeBatch, resolveExecuteTarget } from "@/server/http/execute";
 import { defineRoute, json, MAX_BATCH_INPUTS_BYTES, MAX_INPUT_BYTES } from "@/server/http/handler";
 import { executeBatchBodySchema, ruleParamsSchema } from "@/server/http/contracts";
 
@@ -14,6 +14,7 @@ export const POST = defineRoute(
   },
   async ({ params, body }) => {
     const target = await resolveExecuteTarget(params.id, body.version);
+    checkBatchBudget(target, body.inputs.length);
     const results = await executeBatch(target, body.inputs);
     return json({ version: target.version.number, results });
   },
