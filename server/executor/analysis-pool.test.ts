@@ -48,6 +48,11 @@ describe("analyzeOffThread", () => {
     expect(slow).toEqual([expect.objectContaining({ code: "RB004", severity: "error" })]);
     expect(slow[0]!.message).toContain("300 ms");
     expect(await mod.analyzeOffThread("export default (x: number) => x;", "typescript")).toEqual([]);
+    // Babel parses this one at once; TypeScript's own parser (the executor strips types with it)
+    // takes seconds: the check parses it too, so it is blocked here, not in the executor.
+    const asyncNest = `export default function rule(input) { return ${"async(".repeat(24)}input${")".repeat(24)}; }`;
+    expect(await mod.analyzeOffThread(asyncNest, "typescript")).toEqual([expect.objectContaining({ code: "RB004" })]);
+    expect(await mod.analyzeOffThread(asyncNest, "javascript")).toEqual([]);
   }, 30_000);
 
   it("never blocks a source whose time ran out while it waited for a thread: busy, not RB004", async () => {

@@ -38,14 +38,14 @@ export function workerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUTOR_DIST_
 export const ANALYSIS_WORKER_BUNDLE = "analysis-worker.cjs";
 
 /**
- * esbuild options for the analysis worker: server/analysis/analysis-worker.ts with @babel/parser
- * and the policy bundled in (CommonJS, loaded by piscina in the app process).
+ * esbuild options for the analysis worker: server/executor/analysis-worker.ts with @babel/parser,
+ * the policy and TypeScript's parser bundled in (CommonJS, loaded by piscina in the app process).
  * @param {{ outDir?: string, rootDir?: string, quiet?: boolean }} [options]
  * @returns {import("esbuild").BuildOptions}
  */
 export function analysisWorkerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUTOR_DIST_DIR), rootDir = ROOT_DIR, quiet = false } = {}) {
   return {
-    entryPoints: [path.join(rootDir, "server", "analysis", "analysis-worker.ts")],
+    entryPoints: [path.join(rootDir, "server", "executor", "analysis-worker.ts")],
     outfile: path.join(outDir, ANALYSIS_WORKER_BUNDLE),
     bundle: true,
     platform: "node",

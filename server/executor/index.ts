@@ -10,7 +10,7 @@ import type { ExecutorStats } from "./supervisor";
 
 export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "./limits";
 export { ExecutorBusyError, RuleThrottledError, type ExecutorStats, type LatencySnapshot, type WallLayers } from "./supervisor";
-export { warmUpExecutor } from "./singleton";
+import { warmUpExecutor as warmUpSupervisor } from "./singleton";
 export { analyzeOffThread } from "./analysis-pool";
 
 /** One run request; `clock` pins Date.now() for a replay, else the current time is used and recorded. */
@@ -63,4 +63,13 @@ export async function shutdownExecutor(graceMs = 5_000): Promise<void> {
   void closeAnalysisPool().catch(() => undefined);
   if (!supervisor) return;
   await supervisor.shutdown(graceMs);
+}
+
+/**
+ * Starts the executor and the policy check's first thread (it loads the parsers, ~0.2 s) and waits
+ * (bounded) for the executor to be ready; never throws. Called from instrumentation.ts.
+ */
+export async function warmUpExecutor(timeoutMs = 15_000): Promise<boolean> {
+  void analyzeOffThread("export default (input: unknown) => input;", "typescript").catch(() => undefined);
+  return warmUpSupervisor(timeoutMs);
 }

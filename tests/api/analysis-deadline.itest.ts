@@ -34,6 +34,14 @@ describe("the policy check's deadline", () => {
     expect(ok.body).toMatchObject({ outcome: "ok", output: 2 });
   });
 
+  it("blocks a TypeScript source that TypeScript's own parser (the executor's type stripping) would take seconds on", async () => {
+    const asyncNest = `export default function rule(input) { return ${"async(".repeat(24)}input${")".repeat(24)}; }`;
+    const res = await post("/api/run", { source: asyncNest, language: "typescript", input: 1 });
+    expect(res.body).toMatchObject({ outcome: "blocked", diagnostics: [expect.objectContaining({ code: "RB004" })] });
+    const stats = (await get("/api/health")).body;
+    expect(stats.executor.executors.every((e: { state: string }) => e.state === "ready")).toBe(true);
+  });
+
   it("lists at most 100 problems for a source full of them", async () => {
     const res = await post("/api/analyze", { source: `export default () => 1;\n${"process;\n".repeat(5000)}`, language: "javascript" });
     expect(res.status).toBe(200);
