@@ -16,6 +16,8 @@ import { ExecutorBusyError } from "./supervisor";
 export const ANALYSIS_TIMEOUT_MS = Number(process.env.RULEBOX_ANALYSIS_TIMEOUT_MS) > 0 ? Number(process.env.RULEBOX_ANALYSIS_TIMEOUT_MS) : 2_000;
 const ANALYSIS_CACHE_ENTRIES = 1000;
 const ANALYSIS_THREADS = 2;
+/** Longest a check may wait for a thread before the request is answered busy (503). */
+const MAX_QUEUE_WAIT_MS = 5_000;
 
 // build-options.mjs ANALYSIS_WORKER_BUNDLE (not imported: that file reads import.meta, which Next's bundle would rewrite).
 const ANALYSIS_WORKER_BUNDLE = "analysis-worker.cjs";
@@ -39,9 +41,9 @@ const diagnosticListGuard = (value: unknown): value is Diagnostic[] => Array.isA
 
 /**
  * The analyzer's diagnostics for a source, computed in a worker thread within ANALYSIS_TIMEOUT_MS.
- * A check that times out on a thread of its own answers RB004, one that cannot run at all RB000
+ * A check that runs out of its own time answers RB004, one that cannot run at all RB000
  * (both block).
- * @throws ExecutorBusyError (HTTP 503) when it timed out after waiting for a busy thread.
+ * @throws ExecutorBusyError (HTTP 503) when no thread could start it within MAX_QUEUE_WAIT_MS.
  */
 export async function analyzeOffThread(source: string, language: Language): Promise<Diagnostic[]> {
   const g = executorGlobal();
@@ -54,20 +56,40 @@ export async function analyzeOffThread(source: string, language: Language): Prom
     return hit;
   }
   let diagnostics: Diagnostic[];
-  // The deadline is for the check itself. A task that has to wait for a thread (others are busy
-  // with slow sources) and runs out of time says nothing about its source: it is answered busy
-  // (503, retry), never blocked, and nothing is cached, so a flood cannot get a rule blocked.
-  const g2 = executorGlobal() as { analysisActive?: number };
-  const startsAtOnce = (g2.analysisActive ?? 0) < ANALYSIS_THREADS;
-  g2.analysisActive = (g2.analysisActive ?? 0) + 1;
+  // The deadline is for the check itself, measured from when the worker starts it (it writes the
+  // time into `started`): time spent waiting for a thread, or for a replaced thread to load the
+  // parsers, says nothing about the source. A check that ran out of its own time is blocked (RB004,
+  // cached: deterministic); one that waited longer than MAX_QUEUE_WAIT_MS without starting is
+  // answered busy (503, retry) and not cached, so a flood of slow sources cannot get a rule blocked.
+  const started = new Float64Array(new SharedArrayBuffer(8));
+  const controller = new AbortController();
+  const submittedAt = Date.now();
+  let ended: "timeout" | "busy" | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watch = () => {
+    const now = Date.now();
+    const startedAt = started[0]!;
+    if (startedAt === 0) {
+      if (now - submittedAt >= MAX_QUEUE_WAIT_MS) {
+        ended = "busy";
+        controller.abort();
+      } else timer = setTimeout(watch, 50);
+      return;
+    }
+    const left = startedAt + ANALYSIS_TIMEOUT_MS - now;
+    if (left <= 0) {
+      ended = "timeout";
+      controller.abort();
+    } else timer = setTimeout(watch, left);
+  };
+  timer = setTimeout(watch, Math.min(ANALYSIS_TIMEOUT_MS, MAX_QUEUE_WAIT_MS));
   try {
-    const result: unknown = await pool().run({ source, language }, { signal: AbortSignal.timeout(ANALYSIS_TIMEOUT_MS) });
+    const result: unknown = await pool().run({ source, language, started: started.buffer }, { signal: controller.signal });
     if (!diagnosticListGuard(result)) throw new Error("the analysis worker answered something other than a list");
     diagnostics = result;
   } catch (error) {
-    if (isAbort(error)) {
-      if (!startsAtOnce) throw new ExecutorBusyError("queue_full", "The policy check is busy with other sources; retry shortly");
-      // It had a thread to itself all along: deterministic, so the verdict is cached too.
+    if (ended === "busy") throw new ExecutorBusyError("queue_full", "The policy check is busy with other sources; retry shortly");
+    if (ended === "timeout") {
       diagnostics = [analysisTimeoutDiagnostic(ANALYSIS_TIMEOUT_MS)];
     } else {
       console.error(`analysis: the policy check could not run: ${error instanceof Error ? error.message : String(error)}`);
@@ -75,16 +97,11 @@ export async function analyzeOffThread(source: string, language: Language): Prom
       return [failureDiagnostic()];
     }
   } finally {
-    g2.analysisActive = (g2.analysisActive ?? 1) - 1;
+    clearTimeout(timer);
   }
   if (cache.size >= ANALYSIS_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, diagnostics);
   return diagnostics;
-}
-
-function isAbort(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === "AbortError" || name === "TimeoutError";
 }
 
 function failureDiagnostic(): Diagnostic {

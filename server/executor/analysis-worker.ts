@@ -6,7 +6,9 @@ import ts from "typescript";
 import { analyzeSource } from "../analysis/analyze";
 import type { Language } from "../contracts/run";
 
-export default function analyze(task: { source: string; language: Language }) {
+export default function analyze(task: { source: string; language: Language; started?: SharedArrayBuffer }) {
+  // Tells the app when the check began: its deadline counts from here, not from the queue.
+  if (task.started) new Float64Array(task.started)[0] = Date.now();
   const diagnostics = analyzeSource(task.source, task.language);
   if (task.language === "typescript") {
     // The executor strips types with TypeScript's own parser (compile.ts), whose speculative
