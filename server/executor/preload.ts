@@ -451,6 +451,8 @@ export function loadPreloads(host: HostCapabilities): Preloads {
   const dayjsNamespace = harden(dayjsSetup);
   const zodNamespace = harden(zodSetup.namespace);
   hardenInstancePrototypes([...librarySamples(lodashSetup.namespace, dayjsSetup), ...zodSetup.samples]);
+  // Thousands of sample schemas and parse results: not kept past start (beginRun holds zodSetup).
+  zodSetup.samples.length = 0;
   const modulesForRun = (): Record<PreloadedModuleName, ModuleNamespace> => {
     let decimalNamespace: ModuleNamespace | undefined;
     return Object.freeze({
