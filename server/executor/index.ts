@@ -5,12 +5,11 @@ import { hasBlockingDiagnostics } from "@/server/analysis/analyze";
 import { analyzeOffThread, closeAnalysisPool } from "./analysis-pool";
 import type { Language, LimitsInput, RunResult } from "@/server/contracts/run";
 import { resolveLimits } from "./limits";
-import { executorGlobal, getSupervisor, staticCheckSkipped } from "./singleton";
+import { executorGlobal, getSupervisor, staticCheckSkipped, warmUpExecutor as warmUpSupervisor } from "./singleton";
 import type { ExecutorStats } from "./supervisor";
 
 export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "./limits";
 export { ExecutorBusyError, RuleThrottledError, type ExecutorStats, type LatencySnapshot, type WallLayers } from "./supervisor";
-import { warmUpExecutor as warmUpSupervisor } from "./singleton";
 export { analyzeOffThread } from "./analysis-pool";
 
 /** One run request; `clock` pins Date.now() for a replay, else the current time is used and recorded. */
