@@ -1,7 +1,6 @@
-import Link from "next/link";
 import { listRules } from "@/server/db/rules";
 import { RuleList } from "@/components/rules/rule-list";
-import { ThemeToggle } from "@/components/theme/theme";
+import { AppHeader } from "@/components/ui/app-header";
 
 // The list reflects the database at request time.
 export const dynamic = "force-dynamic";
@@ -10,19 +9,7 @@ export default async function HomePage() {
   const rules = await listRules({});
   return (
     <>
-      <header className="rb-header">
-        <Link href="/" className="rb-brand">
-          Rule<span>box</span>
-        </Link>
-        <div className="rb-spacer" />
-        <nav aria-label="Main" className="rb-nav">
-          <Link href="/" aria-current="page">
-            Rules
-          </Link>
-          <Link href="/keys">API keys</Link>
-        </nav>
-        <ThemeToggle />
-      </header>
+      <AppHeader current="rules" />
       <main>
         <RuleList
           initialRules={rules.map((r) => ({

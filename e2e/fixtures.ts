@@ -65,6 +65,14 @@ export async function openRule(page: Page, id: string): Promise<void> {
   await waitForEditor(page);
 }
 
+/** Opens a rule from the home list by a client-side link, as a user does (Back then uses the router's cache). */
+export async function openRuleFromList(page: Page, name: string): Promise<void> {
+  await page.goto("/");
+  await page.getByLabel("Search rules").fill(name);
+  await page.getByRole("link", { name }).click();
+  await waitForEditor(page);
+}
+
 /** Replaces the editor's text through Monaco's model (setup only; journeys that test typing type). */
 export async function setSource(page: Page, text: string): Promise<void> {
   await page.evaluate((value) => {

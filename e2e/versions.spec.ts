@@ -1,4 +1,4 @@
-import { test, expect, createRuleViaApi, getSource, journeyScreenshot, mod, openRule, setSource, uniqueName, waitForEditor } from "./fixtures";
+import { test, expect, createRuleViaApi, getSource, journeyScreenshot, mod, openRule, openRuleFromList, setSource, uniqueName, waitForEditor } from "./fixtures";
 
 const sourceFor = (n: number) => `export default function rule(input: RuleInput, ctx: RuleContext) {
   ctx.log("version ${n}");
@@ -72,10 +72,7 @@ test("Back after a save shows the saved version, not the page as first loaded", 
   const name = uniqueName("Back nav");
   await createRuleViaApi(request, { name, language: "typescript", source: sourceFor(1), sampleInput: { a: 1 } });
   // Reach the workspace by a client-side link, so Back uses the router's cached page.
-  await page.goto("/");
-  await page.getByLabel("Search rules").fill(name);
-  await page.getByRole("link", { name }).click();
-  await waitForEditor(page);
+  await openRuleFromList(page, name);
   await setSource(page, sourceFor(2));
   await saveVersion(page, "Second version", 2);
   await page.getByRole("link", { name: "Rulebox" }).click();
@@ -107,10 +104,7 @@ test("an archived rule says so, takes no save, and can be restored from its work
 test("unsaved changes survive leaving the page with Back, and can be discarded", async ({ page, request }, testInfo) => {
   const name = uniqueName("Working copy");
   await createRuleViaApi(request, { name, language: "typescript", source: sourceFor(1), sampleInput: { a: 1 } });
-  await page.goto("/");
-  await page.getByLabel("Search rules").fill(name);
-  await page.getByRole("link", { name }).click();
-  await waitForEditor(page);
+  await openRuleFromList(page, name);
   await setSource(page, sourceFor(7));
   await expect(page.getByRole("status", { name: "Unsaved changes", exact: true })).toBeVisible();
   // Browser Back from a client-side navigation asks nothing: the edits must not be lost.

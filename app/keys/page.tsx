@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { listApiKeys } from "@/server/db/api-keys";
 import { ApiKeysPanel } from "@/components/keys/api-keys-panel";
-import { ThemeToggle } from "@/components/theme/theme";
+import { AppHeader } from "@/components/ui/app-header";
 
 export const dynamic = "force-dynamic";
 
@@ -13,21 +12,7 @@ export default async function ApiKeysPage() {
   const keys = await listApiKeys();
   return (
     <>
-      <header className="rb-header">
-        <Link href="/" className="rb-brand">
-          Rule<span>box</span>
-        </Link>
-        <span className="rb-crumb-sep">/</span>
-        <span>API keys</span>
-        <div className="rb-spacer" />
-        <nav aria-label="Main" className="rb-nav">
-          <Link href="/">Rules</Link>
-          <Link href="/keys" aria-current="page">
-            API keys
-          </Link>
-        </nav>
-        <ThemeToggle />
-      </header>
+      <AppHeader current="keys" crumb="API keys" />
       <main>
         <ApiKeysPanel
           initialKeys={keys.map((k) => ({

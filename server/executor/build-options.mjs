@@ -11,6 +11,9 @@ export const EXECUTOR_DIST_DIR = ".executor-dist";
 /** File name of the rule worker bundle; piscina loads it by absolute path (CommonJS, require()). */
 export const WORKER_BUNDLE = "worker.cjs";
 
+/** What both worker bundles share: one self-contained CommonJS file for Node 20, no source map. */
+const CJS_BUNDLE = { bundle: true, platform: "node", format: "cjs", target: "node20", sourcemap: false, legalComments: "none" };
+
 /**
  * esbuild options for the rule worker: server/executor/worker.ts with everything it needs
  * (ses, lodash, dayjs + plugins, decimal.js, zod) bundled in, so a worker loads one file and
@@ -22,14 +25,9 @@ export function workerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUTOR_DIST_
   return {
     entryPoints: [path.join(rootDir, "server", "executor", "worker.ts")],
     outfile: path.join(outDir, WORKER_BUNDLE),
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
     // Tracebacks never show worker frames, so no source map is needed. keepNames stays off: it
     // wraps every function SES creates per compartment in a defineProperty call.
-    sourcemap: false,
-    legalComments: "none",
+    ...CJS_BUNDLE,
     logLevel: "warning",
   };
 }
@@ -47,13 +45,8 @@ export function analysisWorkerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUT
   return {
     entryPoints: [path.join(rootDir, "server", "executor", "analysis-worker.ts")],
     outfile: path.join(outDir, ANALYSIS_WORKER_BUNDLE),
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
+    ...CJS_BUNDLE,
     minify: true,
-    sourcemap: false,
-    legalComments: "none",
     logLevel: quiet ? "error" : "warning",
   };
 }

@@ -7,6 +7,7 @@ export default function RuleLoading() {
           Rule<span>box</span>
         </span>
       </header>
+      <div className="rb-ws-notices" />
       <div className="rb-ws-body">
         <div className="rb-ws-main">
           <div className="rb-editor-area">
