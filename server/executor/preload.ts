@@ -60,12 +60,23 @@ function setUpLodash(host: HostCapabilities): { namespace: ModuleNamespace; begi
   const shared = _ as unknown as Record<string, unknown>;
   shared.runInContext = host.blocked("_.runInContext");
   shared.noConflict = host.blocked("_.noConflict");
+  // lodash also mixes every function into its wrapper prototype: `_(null).runInContext()` would
+  // build a lodash on the host's own global (real timers and Function) from any chain.
+  const wrapperPrototype = (_ as unknown as { prototype: Record<string, unknown> }).prototype;
+  wrapperPrototype.runInContext = host.blocked("_.prototype.runInContext");
+  wrapperPrototype.noConflict = host.blocked("_.prototype.noConflict");
   // lodash's own counter is module state every run would share (and could signal through).
   let uniqueIdCounter = 0;
-  shared.uniqueId = function uniqueId(prefix?: unknown): string {
-    uniqueIdCounter += 1;
-    return `${prefix === undefined || prefix === null ? "" : String(prefix)}${uniqueIdCounter}`;
-  };
+  // mixin() also replaces the wrapper's method: `_.chain(x).uniqueId()` reads this counter too.
+  _.mixin(
+    {
+      uniqueId: function uniqueId(prefix?: unknown): string {
+        uniqueIdCounter += 1;
+        return `${prefix === undefined || prefix === null ? "" : String(prefix)}${uniqueIdCounter}`;
+      },
+    },
+    { chain: false },
+  );
   const named: Record<string, unknown> = {};
   for (const key of Object.keys(shared)) named[key] = shared[key];
   return {
@@ -90,6 +101,10 @@ function setUpDayjs(host: HostCapabilities): ModuleNamespace {
     return readLocale();
   };
   (dayjs as unknown as Record<string, unknown>).locale = guardedLocale;
+  // `dayjs().$utils()` returns the module's Utils object (the `s` padding helper every format()
+  // uses, `w`, `p`, …): shared by every run and reachable only as a method's result, so the
+  // namespace's harden() never met it (found by the calling audit). dayjs only reads it after load.
+  harden((dayjs() as unknown as { $utils(): object }).$utils());
   // Read the host's Date through the shared replacement too (dayjs() without arguments).
   void host;
   return namespaceOf(dayjs, {});
@@ -132,6 +147,15 @@ interface ZodRegistryState {
 function setUpZod(): { namespace: ModuleNamespace; beginRun(): void; samples: unknown[] } {
   zod.config({ jitless: true });
   const samples = exerciseZod(zod.z as unknown as ZodApi);
+  // JSON Schema generation hands every generator zod's module-level table of processors
+  // (`new z.core.JSONSchemaGenerator().ctx.processors`), read-only for zod: found by the calling audit.
+  try {
+    const Generator = (zod.z as unknown as { core?: { JSONSchemaGenerator?: new () => { ctx?: { processors?: object } } } }).core?.JSONSchemaGenerator;
+    const processors = Generator ? new Generator().ctx?.processors : undefined;
+    if (processors) harden(processors);
+  } catch {
+    // a zod without the generator: the audit test says what it exposes instead
+  }
   const globals = globalThis as unknown as { __zod_globalConfig?: object; __zod_globalRegistry?: object };
   if (globals.__zod_globalConfig) harden(globals.__zod_globalConfig);
   const registry = globals.__zod_globalRegistry;
@@ -327,6 +351,20 @@ function exerciseZodSchemas(z: ZodApi): unknown[] {
   for (const format of Object.values((z.iso ?? {}) as Record<string, unknown>)) {
     if (typeof format === "function") collect(attempt(() => Reflect.apply(format, undefined, [])));
   }
+  // Every class zod exports can also be built directly (`new z.ZodType(def)`, `z.core.$ZodRealError([])`),
+  // and each keeps its own prototype for the `_zod` internals: found by the calling audit
+  // (hostile/shared-state-audit.test.ts). One instance of each makes those prototypes samples too.
+  const defs = (): unknown[][] => [[{ type: "string" }], [{ type: "any" }], [[]], [{}], ["a"]];
+  for (const namespace of [z, z.core as Record<string, unknown> | undefined]) {
+    for (const [key, value] of Object.entries(namespace ?? {})) {
+      if (typeof value !== "function" || !/^[$_]?[A-Z]/.test(key)) continue;
+      for (const args of defs()) {
+        const made = attempt(() => Reflect.construct(value, args)) ?? attempt(() => Reflect.apply(value, undefined, args));
+        collect(made);
+        all.push(made);
+      }
+    }
+  }
   const exercised = new Set<object | null>();
   for (let round = 0; round < 3 && found.length > 0; round += 1) {
     const batch = found.filter((schema) => {
@@ -441,6 +479,13 @@ function materialize(value: unknown, seen = new Map<object, object>()): unknown 
  * not a rule at run time).
  */
 export function loadPreloads(host: HostCapabilities): Preloads {
+  // Host objects the libraries hand to a rule: zod's base64 helpers call the host's atob, whose
+  // DOMException (and its prototype) a rule then holds; URL and the text codecs are used the same
+  // way. The compartments never see these globals, so freezing them costs the host nothing.
+  for (const name of ["DOMException", "URL", "URLSearchParams", "TextEncoder", "TextDecoder", "atob", "btoa"]) {
+    const value = (globalThis as Record<string, unknown>)[name];
+    if (typeof value === "function") harden(value);
+  }
   const decimal = setUpDecimal();
   const zodSetup = setUpZod();
   const lodashSetup = setUpLodash(host);
