@@ -49,6 +49,20 @@ const ATTACKS: Attack[] = [
   { name: "Atomics.wait", source: `export default () => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return "LEAK"; };`, outcomes: ["timeout", "error"] },
   { name: "heap bomb", source: `export default () => { const keep = []; for (;;) keep.push({ a: Math.random(), b: [1, 2, 3] }); };`, limits: { timeoutMs: 10_000 }, outcomes: ["memory", "crashed"] },
   { name: "output flood", source: `export default () => "x".repeat(5_000_000);`, outcomes: ["output_limit"] },
+  {
+    name: "serialization heap bomb (toJSON returns ~128 MiB strings)",
+    source: `export default () => ({ toJSON() { const s = "x".repeat(2 ** 27); return [s, s + "y", s + "z"]; } });`,
+    limits: { timeoutMs: 5_000, memoryMb: 256, maxOutputBytes: 1_048_576 },
+    outcomes: ["output_limit"],
+  },
+  {
+    name: "log heap bomb",
+    source: `export default () => { const s = "x".repeat(2 ** 27); console.log({ toJSON: () => [s, s, s] }, s, s); return "done"; };`,
+    limits: { timeoutMs: 5_000, memoryMb: 256 },
+    outcomes: ["ok"],
+  },
+  { name: "dayjs Utils plant", source: `import dayjs from "dayjs";\nexport default (input) => { dayjs()[input.k]().stash = "LEAK"; return "planted"; };`, input: { k: "$utils" }, outcomes: ["error"] },
+  { name: "dayjs Utils seen by the next run", source: `import dayjs from "dayjs";\nexport default (input) => (dayjs()[input.k]().stash === undefined && dayjs(0).format("YYYY") === "1970" ? "safe" : "LEAK");`, input: { k: "$utils" }, outcomes: ["ok"] },
   { name: "log flood", source: `export default () => { for (let i = 0; i < 20000; i++) console.log("spam " + i); return "done"; };`, outcomes: ["ok", "timeout"] },
   { name: "intrinsic pollution", source: `export default () => { Object.prototype.polluted = "LEAK"; Array.prototype.map = () => "LEAK"; return "done"; };`, outcomes: ["ok", "error"] },
   { name: "pollution seen by the next run", source: `export default () => (({}).polluted === undefined && [1].map((x) => x)[0] === 1 ? "safe" : "LEAK");`, outcomes: ["ok"] },
@@ -72,7 +86,8 @@ function suite(mode: string, analyzerOn: boolean, setup: () => Promise<RunVia>, 
     });
     afterAll(teardown);
 
-    // Sequential on purpose: "pollution seen by the next run" must follow "intrinsic pollution".
+    // Sequential on purpose: "pollution seen by the next run" must follow "intrinsic pollution"
+    // ("dayjs Utils seen by the next run" likewise), and the probe shows the executor still serves.
     it("answers every attack with a safe outcome and keeps serving", async () => {
       for (const attack of ATTACKS) checkAnswer(attack, await runVia(attack), analyzerOn);
       const probe = await runVia({ name: "probe", source: "export default (input) => ({ echo: input });", input: 7, outcomes: ["ok"] });

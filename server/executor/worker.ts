@@ -30,8 +30,13 @@ const MAX_ERROR_MESSAGE_CHARS = 4_000;
 /** Empty log lines cost no bytes; this bounds their number. */
 const MAX_LOG_ENTRIES = 10_000;
 
+/** Longest text clip() takes a prefix of: a longer one may be a rope that slicing would copy whole first. */
+const MAX_CLIP_SOURCE_CHARS = 1_048_576;
+
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+  if (text.length <= max) return text;
+  if (text.length > MAX_CLIP_SOURCE_CHARS) return `[text of ${text.length} characters]`;
+  return `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
 // Captured before the host globals are sealed below; only this file uses them.
@@ -169,6 +174,64 @@ function describeThrown(thrown: unknown): RuleError {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bounded serialization. JSON.stringify of a value whose toJSON (or getter, or proxy) yields a few
+// strings of ~128 MiB builds an output that exceeds the heap, and V8 then aborts the whole executor
+// process ("Reached heap limit", SIGABRT), taking every run in flight with it. The replacer sees
+// every value after toJSON and before the native serializer writes it, so it keeps a running lower
+// bound of the output's UTF-8 size and stops the serializer as soon as the bound passes the budget:
+// no intermediate string ever grows much past the budget. The replacer returns every value as it
+// is, so the text is exactly JSON.stringify's. (A hand-written serializer would have to re-implement
+// toJSON, boxed primitives, proxies, holes and escaping to the letter; this keeps the native one.)
+
+/** Thrown by the replacer to stop JSON.stringify; host-made, and no rule code is on the stack then. */
+const OVER_BUDGET = Object.freeze({ overBudget: true });
+
+/**
+ * JSON.stringify(value) when its text can fit in `maxBytes` UTF-8 bytes; `over` as soon as a
+ * lower bound of its size passes that (the caller checks the exact size of a text it gets).
+ * May run rule code (toJSON, getters, proxy traps): call only under a time guard.
+ */
+function boundedStringify(value: unknown, maxBytes: number): { json: string | undefined } | { over: true } {
+  // Every UTF-16 code unit is at least one UTF-8 byte, and escapes only add: a lower bound.
+  let bytes = 0;
+  let root = true;
+  const replacer = function countBytes(this: unknown, key: string, v: unknown): unknown {
+    const inArray = Array.isArray(this);
+    let written: number;
+    switch (typeof v) {
+      case "string":
+        written = v.length + 2;
+        break;
+      case "object":
+        written = v === null ? 4 : 2;
+        break;
+      case "boolean":
+        written = v ? 4 : 5;
+        break;
+      case "number":
+        written = 1;
+        break;
+      default:
+        // undefined, a function or a symbol: "null" in an array, left out of an object
+        written = inArray ? 4 : 0;
+    }
+    // A member's key with its quotes and colon. The first call is always the root, whose holder
+    // key "" is never written.
+    if (root) root = false;
+    else if (written > 0 && !inArray) written += key.length + 3;
+    bytes += written;
+    if (bytes > maxBytes) throw OVER_BUDGET;
+    return v;
+  };
+  try {
+    return { json: JSON.stringify(value, replacer) };
+  } catch (error) {
+    if (error === OVER_BUDGET) return { over: true };
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Logs: console.* and ctx.log write into a per-run buffer bounded by maxLogBytes.
 const textEncoder = new TextEncoder();
 
@@ -183,25 +246,46 @@ function truncateToBytes(text: string, bytes: number): string {
   return new TextDecoder().decode(encoded.subarray(0, bytes)).replace(/\uFFFD$/, "");
 }
 
-function formatValue(value: unknown): string {
+/** Longest text a log entry takes a prefix of; a longer one (it may be a cheap rope of ropes that
+ * any slice would first copy whole, "x".repeat(2 ** 27)) is only described. */
+const MAX_LOG_SOURCE_CHARS = 1_048_576;
+
+/** Set when clipToBudget (or an object over budget) dropped text: the log is full then. */
+let logClipped = false;
+
+function clipToBudget(text: string, budget: number): string {
+  if (text.length <= budget) return text;
+  logClipped = true;
+  if (text.length > MAX_LOG_SOURCE_CHARS) return `[text of ${text.length} characters over the log limit]`;
+  return text.slice(0, budget);
+}
+
+/** A log argument as text; `budget` bounds what it may cost to build (see boundedStringify). */
+function formatValue(value: unknown, budget: number): string {
   switch (typeof value) {
     case "string":
-      return value;
+      return clipToBudget(value, budget);
     case "function":
-      return `[Function ${safeString(readProperty(value, "name")) || "anonymous"}]`;
+      return `[Function ${clipToBudget(safeString(readProperty(value, "name")), Math.min(budget, 200)) || "anonymous"}]`;
     case "object": {
       if (value === null) return "null";
       if (value instanceof Error) {
-        return `${safeString(readProperty(value, "name"))}: ${safeString(readProperty(value, "message"))}`;
+        return clipToBudget(`${clipToBudget(safeString(readProperty(value, "name")), budget)}: ${clipToBudget(safeString(readProperty(value, "message")), budget)}`, budget);
       }
       try {
-        return JSON.stringify(value) ?? safeString(value);
+        const text = boundedStringify(value, budget);
+        // Over the budget the entry is truncated anyway; say what was there instead of a prefix.
+        if ("over" in text) {
+          logClipped = true;
+          return `[${Array.isArray(value) ? "Array" : "Object"} over the log limit]`;
+        }
+        return text.json ?? clipToBudget(safeString(value), budget);
       } catch {
-        return safeString(value);
+        return clipToBudget(safeString(value), budget);
       }
     }
     default:
-      return safeString(value);
+      return clipToBudget(safeString(value), budget);
   }
 }
 
@@ -218,9 +302,23 @@ class LogSink {
       this.truncated = true;
       return;
     }
-    let message = args.map(formatValue).join(" ");
+    // Each argument may cost at most what is left of the budget (plus one byte, so that text that
+    // exactly fills it is still shown whole); past the budget the rest is not formatted at all.
+    let budget = this.maxBytes - this.bytes + 1;
+    const parts: string[] = [];
+    logClipped = false;
+    for (const arg of args) {
+      if (budget <= 0) {
+        logClipped = true;
+        break;
+      }
+      const part = formatValue(arg, budget);
+      parts.push(part);
+      budget -= part.length + 1;
+    }
+    let message = parts.join(" ");
     const size = byteLength(message);
-    if (this.bytes + size > this.maxBytes) {
+    if (logClipped || this.bytes + size > this.maxBytes) {
       message = truncateToBytes(message, this.maxBytes - this.bytes);
       this.truncated = true;
       this.bytes = this.maxBytes;
@@ -369,9 +467,12 @@ function jsonDepth(json: string): number {
 
 /** Serializes the rule's value inside the guard: toJSON, getters and proxy traps run here, not on the host. */
 function serializeOutput(run: ActiveRun, value: unknown): Pick<WorkerResultMessage, "outcome" | "output" | "error"> {
+  const max = run.message.maxOutputBytes;
   let json: string | undefined;
   try {
-    json = JSON.stringify(value);
+    const text = boundedStringify(value, max);
+    if ("over" in text) return outputLimit(max, `The output is over the limit of ${max} bytes`);
+    json = text.json;
   } catch (error) {
     // An error the rule threw (a getter, toJSON, a Proxy trap) keeps its message and frames; one
     // JSON.stringify raised itself (a BigInt, a cycle) has no frame, so say it was the return value.
@@ -387,16 +488,14 @@ function serializeOutput(run: ActiveRun, value: unknown): Pick<WorkerResultMessa
       error: { name: "OutputError", message: `The output is nested ${depth} levels deep; at most ${MAX_OUTPUT_DEPTH} levels are allowed (as for inputs)`, frames: [] },
     };
   }
-  const max = run.message.maxOutputBytes;
   // A UTF-16 code unit is at most 3 UTF-8 bytes: short outputs need no exact count.
   const size = json.length * 3 <= max ? json.length : byteLength(json);
-  if (size > max) {
-    return {
-      outcome: "output_limit",
-      error: { name: "OutputLimitError", message: `The output is ${size} bytes, over the limit of ${max} bytes`, frames: [], limit: { name: "maxOutputBytes", value: max } },
-    };
-  }
+  if (size > max) return outputLimit(max, `The output is ${size} bytes, over the limit of ${max} bytes`);
   return { outcome: "ok", output: json };
+}
+
+function outputLimit(max: number, message: string): Pick<WorkerResultMessage, "outcome" | "output" | "error"> {
+  return { outcome: "output_limit", error: { name: "OutputLimitError", message, frames: [], limit: { name: "maxOutputBytes", value: max } } };
 }
 
 function checkImports(message: WorkerRunMessage): RuleError | null {
