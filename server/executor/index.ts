@@ -11,6 +11,7 @@ import type { ExecutorStats } from "./supervisor";
 export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "./limits";
 export { ExecutorBusyError, RuleThrottledError, type ExecutorStats, type LatencySnapshot, type WallLayers } from "./supervisor";
 export { analyzeOffThread } from "./analysis-pool";
+export { ruleCulprit } from "./culprit";
 
 /** One run request; `clock` pins Date.now() for a replay, else the current time is used and recorded. */
 export interface RunRuleRequest {
@@ -22,6 +23,8 @@ export interface RunRuleRequest {
   /** Shown to the rule as ctx.ruleId / ctx.version. */
   ruleId?: string;
   version?: number;
+  /** For a saved version, `ruleCulprit(ruleId)`: its trouble is held against the rule (culprit.ts). */
+  culprit?: string;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function runRule(req: RunRuleRequest): Promise<RunResult> {
       return { outcome: "blocked", diagnostics, logs: [], durationMs: 0, clock };
     }
   }
-  return getSupervisor().run({ source: req.source, language: req.language, input: req.input, limits, clock, ruleId: req.ruleId, version: req.version });
+  return getSupervisor().run({ source: req.source, language: req.language, input: req.input, limits, clock, ruleId: req.ruleId, version: req.version, ...(req.culprit !== undefined ? { culprit: req.culprit } : {}) });
 }
 
 /** Executor health for /api/health and /api/metrics (asks each child for its pool stats, bounded at 1 s). `runsByOutcome` includes runs blocked by the static check. */

@@ -13,6 +13,8 @@ export const runTaskSchema = z.object({
   clock: z.number(),
   ruleId: z.string().optional(),
   version: z.number().int().optional(),
+  /** Who the noisy lane and the quarantine hold this run's trouble against (culprit.ts). */
+  culprit: z.string().max(200).optional(),
   /** Set by the supervisor for runs of noisy rules: the pool runs them on workers of their own. */
   noisy: z.boolean().optional(),
 });

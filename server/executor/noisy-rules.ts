@@ -3,14 +3,13 @@
 // limited to a few at a time across all executor processes, and ordinary runs are steered to
 // processes that are not busy with one (supervisor.ts). A run that ends within its limits acquits
 // the source; suspicion also fades after `forgetMs`. This is scheduling, not a sandbox layer:
-// a noisy rule still gets exactly its own limits, it only waits its turn.
-import { createHash } from "node:crypto";
+// a noisy rule still gets exactly its own limits, it only waits its turn. Rules are remembered by
+// culprit key (culprit.ts): a saved rule by its id, unsaved source by its tokens, so a whitespace
+// change does not make a noisy source new.
 import type { Outcome } from "../contracts/run";
+import { culpritOf } from "./culprit";
 
-interface RuleKey {
-  source: string;
-  language: string;
-}
+type RuleKey = { source: string; language: string; culprit?: string };
 
 /** Outcomes that mean the run held a worker for its whole limit, or cost a worker or a process. */
 const NOISY_OUTCOMES: ReadonlySet<Outcome> = new Set(["timeout", "memory", "crashed"]);
@@ -34,7 +33,7 @@ export class NoisyRules {
   }
 
   private static key(rule: RuleKey): string {
-    return createHash("sha256").update(rule.language).update("\0").update(rule.source).digest("base64url");
+    return culpritOf(rule);
   }
 
   /** Whether runs of this rule should take the noisy lane. Costs nothing while no rule is noisy. */

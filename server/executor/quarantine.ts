@@ -2,9 +2,11 @@
 // process from inside a worker (V8 "Reached heap limit", SIGABRT; nodejs/node#47224): the
 // supervisor restarts it, but resubmitting such a rule would take every run in flight down with it
 // each time. The culprit cannot be named (the process is gone), so every run in flight during an
-// abort is a suspect; a suspect that then finishes without aborting is acquitted. A source
+// abort is a suspect; a suspect that then finishes without aborting is acquitted. A culprit
 // implicated in `threshold` aborts with no acquittal in between is refused for `quarantineMs`.
-import { createHash } from "node:crypto";
+// Suspects are culprit keys (culprit.ts): a saved rule by its id, unsaved source by its tokens, so
+// reformatting a source does not walk around the quarantine.
+import { culpritOf } from "./culprit";
 
 export interface QuarantineOptions {
   threshold?: number;
@@ -16,10 +18,8 @@ export interface QuarantineOptions {
   now?: () => number;
 }
 
-interface RuleKey {
-  source: string;
-  language: string;
-}
+/** A run as the quarantine knows it: its culprit key, or what culpritOf() derives one from. */
+type RuleKey = { source: string; language: string; culprit?: string };
 
 /** Exits that a rule can cause from inside a worker (V8 fatal errors), as opposed to kill -9 or a clean exit. */
 export function isProcessAbort(code: number | null, signal: NodeJS.Signals | null): boolean {
@@ -46,7 +46,7 @@ export class CrashQuarantine {
   }
 
   private static key(rule: RuleKey): string {
-    return createHash("sha256").update(rule.language).update("\0").update(rule.source).digest("base64url");
+    return culpritOf(rule);
   }
 
   /** Records the runs that were in flight when a process aborted; returns how many sources this quarantined. */

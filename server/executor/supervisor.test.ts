@@ -163,9 +163,10 @@ describe("ExecutorSupervisor (live child process)", () => {
     let bystanderChecked = false;
     for (let attempt = 0; attempt < 8 && aborts < 2; attempt++) {
       const before = await supervisor.stats();
-      // A fresh source each attempt: a bystander that timed out before would be a noisy rule, and
-      // runs of noisy rules take turns (noisy-rules.ts), so it would never share the bomb's process.
-      const bystander = bystanderChecked ? undefined : supervisor.run(task(`${NEVER_SETTLES}\n// attempt ${attempt}`, null, { ...LIMITS, timeoutMs: 10_000 }));
+      // A fresh program each attempt (a comment would not do: culprit.ts): a bystander that timed
+      // out before would be a noisy rule, and runs of noisy rules take turns (noisy-rules.ts), so it
+      // would never share the bomb's process.
+      const bystander = bystanderChecked ? undefined : supervisor.run(task(`${NEVER_SETTLES}\nvoid ${attempt};`, null, { ...LIMITS, timeoutMs: 10_000 }));
       const bomb = await supervisor.run(task(MAP_HEAP_BOMB, null, bombLimits));
       expect(["crashed", "memory"]).toContain(bomb.outcome);
       if (bomb.outcome === "crashed") {
@@ -186,6 +187,9 @@ describe("ExecutorSupervisor (live child process)", () => {
     const refused = await supervisor.run(task(MAP_HEAP_BOMB, null, bombLimits));
     expect(refused.outcome).toBe("crashed");
     expect(refused.error?.message).toMatch(/refused until/);
+    // Reformatting or commenting the source does not make it a new culprit (adversarial review).
+    const reformatted = await supervisor.run(task(`/* v2 */\n${MAP_HEAP_BOMB.replace(/ /g, "  ")}\n// again`, null, bombLimits));
+    expect(reformatted.error?.message).toMatch(/refused until/);
     expect(await supervisor.run(task(ECHO, "fine"))).toMatchObject({ outcome: "ok", output: "fine" });
     expect((await supervisor.stats()).executorRestarts).toBe(before.executorRestarts);
   }, 120_000);

@@ -6,7 +6,7 @@ import type { Limits, RunResult } from "@/server/contracts/run";
 import { getExecutable } from "@/server/db/executable";
 import { recordApiRun } from "@/server/db/runs";
 import type { VersionDetail } from "@/server/db/versions";
-import { getLimitCaps, runRule } from "@/server/executor";
+import { getLimitCaps, ruleCulprit, runRule } from "@/server/executor";
 import { conflict, notFound, toExecutorRefusal, validationFailed, type AppError } from "./errors";
 
 /** The saved version an execute request runs. */
@@ -57,6 +57,7 @@ export async function executeInput(target: ExecuteTarget, input: unknown): Promi
     limits: clampToCaps(version.limits),
     ruleId,
     version: version.number,
+    culprit: ruleCulprit(ruleId),
   });
   let runId: string | null = null;
   try {
