@@ -1,6 +1,6 @@
 // The calling walk over the preloaded libraries: finds every object a rule can reach from them,
 // not only by property, prototype and getter, but by calling every function and method it meets
-// on sample values, and reports (or hardens) each one that every run would share.
+// on sample values, and reports each one that every run would share but is not frozen.
 //
 // Why calling: a library's module state is often reachable only as a method's result —
 // `dayjs().$utils()` returned dayjs's module-level Utils object, unfrozen, so one run could
@@ -8,8 +8,8 @@
 // property walk never meets it.
 //
 // How "shared" is told apart from "the run's own": every call is made twice, with fresh
-// arguments each time, on two distinct instances of the same kind (a "pair"), and — at worker
-// start — with a run boundary (`beginRun`) in between. Whatever object both calls return, or
+// arguments each time, on two distinct instances of the same kind (a "pair"), and — where the
+// caller has one — with a run boundary (`beginRun`) before each. Whatever object both calls return, or
 // both results hold at the same place, or both instances inherit, cannot come from the caller:
 // the library keeps it, so every run meets it. Each such object must be frozen, and none may be
 // a collection (Map, Set, WeakMap, WeakSet) or a Date, whose contents freezing does not protect.
@@ -31,11 +31,7 @@ export interface LibraryWalkRoot {
 }
 
 export interface LibraryWalkOptions {
-  /** "harden": freeze every shared unfrozen object found (worker start); "report": only list them. */
-  mode: "harden" | "report";
-  /** Required in harden mode: SES harden(). */
-  harden?: (value: object) => unknown;
-  /** Called between the two calls of every pair: at worker start, a real run boundary. */
+  /** Called before each of the two calls of every pair: a real run boundary where there is one. */
   beginRun?: () => void;
   /** Upper bound on calls; the report says when it was reached. */
   maxCalls?: number;
@@ -45,14 +41,13 @@ export interface LibraryWalkOptions {
   perRunPaths?: readonly RegExp[];
   /**
    * Call a method only once per method name and source text, not once per kind of instance (zod
-   * gives every schema class the same ~60 methods). The quick plan for worker start;
-   * the audit test runs the full plan.
+   * gives every schema class the same ~60 methods): about a quarter of the calls for zod.
    */
   dedupeBySource?: boolean;
 }
 
 export interface LibraryWalkReport {
-  /** Shared objects that were not frozen (hardened in harden mode). */
+  /** Shared objects that were not frozen. */
   mutable: string[];
   /** Shared collections, Dates and the global object: freezing cannot protect them. */
   stateful: string[];
@@ -225,17 +220,14 @@ export function walkLibraries(roots: readonly LibraryWalkRoot[], options: Librar
     sharedSeen.add(value);
     report.shared += 1;
     // A library may keep its own frozen state on the global object (zod does); anything else
-    // there is the host's, never to be handed to a rule, and never to be hardened by us.
+    // there is the host's, never to be handed to a rule.
     if (value === globalObject || (hostGlobals.has(value) && !isFrozen(value))) {
       report.stateful.push(`${clipPath(path)} is the host's ${value === globalObject ? "global object" : `global ${hostGlobals.get(value)}`}`);
       return;
     }
     const brand = typeof value === "object" ? brandOf(value) : null;
     if (brand) report.stateful.push(`${clipPath(path)} is a ${brand}`);
-    if (!isFrozen(value)) {
-      report.mutable.push(clipPath(path));
-      if (options.mode === "harden") options.harden!(value);
-    }
+    if (!isFrozen(value)) report.mutable.push(clipPath(path));
     if (viaCall && report.viaCalls.length < 50) report.viaCalls.push(clipPath(path));
     queue.push({ kind: "shared", value, path, owner, viaCall });
   };
