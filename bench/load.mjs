@@ -389,6 +389,7 @@ try {
   const stamp = Date.now().toString(36);
   const create = async (spec) => {
     const { rule } = await must(baseUrl, "POST", "/api/rules", { name: `${spec.name} ${stamp}`, source: spec.source, language: "javascript", message: "load test" });
+    await must(baseUrl, "POST", `/api/rules/${rule.id}/publish`, { version: 1, message: "load test" });
     return { id: rule.id, name: spec.name, input: spec.input };
   };
   const rules = { benign: await create(BENIGN), hostile: await Promise.all(HOSTILE.map(create)) };

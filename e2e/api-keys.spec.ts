@@ -4,6 +4,8 @@ test.describe("API keys", () => {
   test("create a key, see it once, execute with it, revoke it, and it is refused", async ({ page, context, request }, testInfo) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     const ruleId = await createRuleViaApi(request, { name: uniqueName("Keyed rule"), language: "javascript", source: "export default (input) => ({ sum: input.a + input.b })" });
+    const published = await request.post(`/api/rules/${ruleId}/publish`, { data: { version: 1, message: "live for the key journey" } });
+    expect(published.status(), await published.text()).toBe(200);
     const execute = (secret: string) => request.post(`/api/rules/${ruleId}/execute`, { data: { input: { a: 2, b: 3 } }, headers: { authorization: `Bearer ${secret}` } });
 
     await page.goto("/");

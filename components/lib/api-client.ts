@@ -22,6 +22,7 @@ export const ruleSummarySchema = z.object({
   description: z.string().nullable().optional(),
   archived: z.boolean(),
   latestVersion: z.number().nullable(),
+  publishedVersion: z.number().nullable().optional(),
   language: languageSchema.nullable().optional(),
   createdAt: dateString,
   updatedAt: dateString,
@@ -50,8 +51,19 @@ export const ruleDetailSchema = z.object({
   createdAt: dateString,
   updatedAt: dateString,
   latestVersion: versionSchema.nullable(),
+  publishedVersion: z.number().nullable().optional(),
 });
 export type RuleDetail = z.infer<typeof ruleDetailSchema>;
+
+export const deploymentSchema = z.object({
+  id: z.string(),
+  fromVersion: z.number().nullable(),
+  toVersion: z.number(),
+  message: z.string(),
+  actor: z.string().nullable(),
+  createdAt: dateString,
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
 
 export const testCaseSchema = z.object({
   id: z.string(),
@@ -195,6 +207,10 @@ export const api = {
   getVersion: (id: string, n: number) => request(z.object({ version: versionSchema }), `/api/rules/${enc(id)}/versions/${n}`),
   saveVersion: (id: string, body: { source: string; language: Language; message: string; limits?: LimitsInput }) =>
     request(z.object({ version: versionSummarySchema }), `/api/rules/${enc(id)}/versions`, { method: "POST", body }),
+  listDeployments: (id: string) =>
+    request(z.object({ publishedVersion: z.number().nullable(), deployments: z.array(deploymentSchema) }), `/api/rules/${enc(id)}/deployments`),
+  publish: (id: string, body: { version: number; message: string }) =>
+    request(z.object({ deployment: deploymentSchema }), `/api/rules/${enc(id)}/publish`, { method: "POST", body }),
   listTestCases: (id: string) => request(z.object({ testCases: z.array(testCaseSchema) }), `/api/rules/${enc(id)}/test-cases`),
   createTestCase: (id: string, body: { name: string; input: unknown; expectedOutput?: unknown }) =>
     request(z.object({ testCase: testCaseSchema }), `/api/rules/${enc(id)}/test-cases`, { method: "POST", body }),

@@ -284,7 +284,20 @@ function RuleRow(props: {
         )}
       </td>
       <td>{rule.language ? <span className="rb-badge rb-badge-lang">{rule.language === "typescript" ? "TypeScript" : "JavaScript"}</span> : "—"}</td>
-      <td className="rb-num">{rule.latestVersion === null ? "—" : `v${rule.latestVersion}`}</td>
+      <td className="rb-num">
+        {rule.latestVersion === null ? "—" : `v${rule.latestVersion}`}
+        {rule.publishedVersion == null ? (
+          rule.latestVersion !== null && (
+            <span className="rb-badge rb-badge-not-live" style={{ marginLeft: 6 }} title="No version is live: /execute answers “not published”">
+              not live
+            </span>
+          )
+        ) : (
+          <span className={`rb-badge ${rule.publishedVersion === rule.latestVersion ? "rb-badge-live" : "rb-badge-not-live"}`} style={{ marginLeft: 6 }} title={`Callers get v${rule.publishedVersion}`}>
+            live v{rule.publishedVersion}
+          </span>
+        )}
+      </td>
       <td>
         <TimeAgo iso={rule.updatedAt} />
       </td>

@@ -16,6 +16,8 @@ export function VersionsPanel(props: {
   onOpen: (n: number) => void;
   onDiff: (left: DiffSide, right: DiffSide) => void;
   onRestore: (n: number) => void;
+  /** The published version, marked "live". */
+  liveNumber?: number | null;
 }) {
   const versions = props.versions ?? [];
   const [left, setLeft] = useState<string>("");
@@ -49,6 +51,7 @@ export function VersionsPanel(props: {
               <div className="rb-row" style={{ gap: 6, minWidth: 0 }}>
                 <strong>v{v.number}</strong>
                 {v.number === props.currentNumber && <span className="rb-badge rb-badge-lang">latest</span>}
+                {v.number === props.liveNumber && <span className="rb-badge rb-badge-live">live</span>}
                 <span className="rb-badge">{v.language === "typescript" ? "TS" : "JS"}</span>
                 <code className="rb-muted" title={`sha256 ${v.sha256}`}>
                   {v.sha256.slice(0, 8)}

@@ -21,6 +21,9 @@ import { SettingsPanel } from "./settings-panel";
 import { draftFromStored, isDraftDirty, judgeCase, parseJsonText, prettyJson, validateDraft, type CaseDraft, type StoredCase } from "./test-case-drafts";
 import { VersionsPanel, WORKING_COPY, type DiffSide } from "@/components/versions/versions-panel";
 import { ReadOnlySource, SourceDiff } from "@/components/versions/source-views";
+import { PublishDialog } from "@/components/versions/publish-dialog";
+import { DeploymentsList } from "@/components/versions/deployments-list";
+import { useDeployments } from "./use-deployments";
 import { RunHistoryPanel } from "@/components/runs/run-history-panel";
 import { RunDetailDialog } from "@/components/runs/run-detail-dialog";
 import { workspaceFingerprint } from "./fingerprint";
@@ -34,6 +37,8 @@ export type WorkspaceRule = {
   archived: boolean;
   limits: LimitsInput;
   latestVersion: { number: number; message: string; sha256: string; language: Language; source: string; createdAt: string } | null;
+  /** The live version (what /execute runs); null when never published. */
+  publishedVersion: number | null;
 };
 
 type SideTab = "inputs" | "versions" | "history" | "settings";
@@ -124,6 +129,26 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
   const pushError = useCallback((error: unknown) => {
     setErrors((es) => [...es.slice(-3), { id: Date.now() + Math.random(), error }]);
   }, []);
+
+  // ---- publishing -------------------------------------------------------------------------------
+  const deployments = useDeployments(initialRule.id, initialRule.publishedVersion, pushError);
+  const [publishOpen, setPublishOpen] = useState(false);
+  const publishVersion = useCallback(
+    async (version: number, message: string) => {
+      if (await deployments.publish(version, message)) {
+        setPublishOpen(false);
+        setStatus(`Published version ${version}: it is live for callers now.`);
+      }
+    },
+    [deployments],
+  );
+  const rollBack = useCallback(
+    async (version: number) => {
+      if (!window.confirm(`Roll back: publish v${version} again? Callers get it at once.`)) return;
+      if (await deployments.publish(version, `Roll back to v${version}`)) setStatus(`Rolled back: version ${version} is live again.`);
+    },
+    [deployments],
+  );
 
   // ---- freshness ------------------------------------------------------------------------------
   // Back/Forward show the page as the browser cached it, possibly before a save made here or
@@ -649,6 +674,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
               {baseline.number === null ? "Not saved yet" : `Saved as v${baseline.number}`}
             </span>
           )}
+          <LiveBadge live={deployments.published} latest={versions?.[0]?.number ?? baseline.number} />
         </div>
         <div className="rb-spacer" />
         <label className="rb-row" style={{ gap: 6 }}>
@@ -663,6 +689,16 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
         </button>
         <button type="button" className="rb-btn" aria-label="Save" aria-keyshortcuts="Control+S Meta+S" onClick={() => setSaveOpen(true)} disabled={rule.archived} title={rule.archived ? "Archived rules take no new versions: restore the rule first" : `Save a new version (${modKey}+S)`}>
           Save <span className="rb-kbd">{modKey}+S</span>
+        </button>
+        <button
+          type="button"
+          className="rb-btn"
+          aria-label="Publish"
+          onClick={() => setPublishOpen(true)}
+          disabled={rule.archived || !versions || versions.length === 0}
+          title={rule.archived ? "Archived rules cannot be published: restore the rule first" : "Make a saved version the live one"}
+        >
+          Publish
         </button>
         <ThemeToggle />
       </header>
@@ -862,7 +898,14 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
               onOpen={(n) => void openVersion(n)}
               onDiff={(l, r) => void openDiff(l, r)}
               onRestore={(n) => void restoreVersion(n)}
+              liveNumber={deployments.published}
             />
+          )}
+          {sideTab === "versions" && (
+            <section aria-label="Deployment timeline" className="rb-stack" style={{ marginTop: 12 }}>
+              <h3 style={{ margin: 0, fontSize: 13 }}>Deployments</h3>
+              <DeploymentsList deployments={deployments.deployments} live={deployments.published} busy={deployments.publishing} archived={rule.archived} onRollBack={(n) => void rollBack(n)} />
+            </section>
           )}
           {sideTab === "history" && <RunHistoryPanel ruleId={rule.id} refreshToken={historyToken} onOpen={setOpenRunId} />}
           {/* Kept mounted while hidden, so edits not yet saved survive a look at another tab. */}
@@ -877,6 +920,30 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
           </div>
         </Tabs>
       </div>
+
+      <PublishDialog
+
+        open={publishOpen}
+
+        ruleId={rule.id}
+
+        versions={versions ?? []}
+
+        live={deployments.published}
+
+        initialVersion={versions?.[0]?.number ?? null}
+
+        publishing={deployments.publishing}
+
+        theme={theme}
+
+        onClose={() => setPublishOpen(false)}
+
+        onPublish={(v, message) => void publishVersion(v, message)}
+
+        onError={pushError}
+
+      />
 
       <SaveDialog open={saveOpen} saving={saving} language={language} unchangedFrom={dirty ? null : baseline.number} nextNumber={(versions?.[0]?.number ?? baseline.number ?? 0) + 1} onClose={() => setSaveOpen(false)} onSave={(m) => void saveVersion(m)} />
 
@@ -908,6 +975,24 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
         ))}
       </div>
     </div>
+  );
+}
+
+/** Which version callers get: "live v2", or a warning when nothing is live or the latest saved is not. */
+function LiveBadge(props: { live: number | null; latest: number | null }) {
+  if (props.latest === null) return null;
+  if (props.live === null) {
+    return (
+      <span className="rb-badge rb-badge-not-live" aria-label="Live version" title="No version is live: /execute answers “not published” until one is published">
+        not published
+      </span>
+    );
+  }
+  return (
+    <span className={`rb-badge ${props.live === props.latest ? "rb-badge-live" : "rb-badge-not-live"}`} aria-label="Live version" title={props.live === props.latest ? "The latest saved version is live" : `Callers get v${props.live}; v${props.latest} is saved but not published`}>
+      live v{props.live}
+      {props.live !== props.latest ? ` · v${props.latest} not live` : ""}
+    </span>
   );
 }
 

@@ -1,9 +1,9 @@
 import "server-only";
-// What POST /api/rules/:id/execute runs: the rule's latest (or a pinned) saved version, resolved
+// What POST /api/rules/:id/execute runs: the rule's published (or a pinned) saved version, resolved
 // through a short-lived in-process cache so the hot path of other systems does not wait on the
 // database for every request (issue 5: execute must not bottleneck on the database).
 // Versions are immutable, so a cached version is never wrong; what can change is which version is
-// the latest and whether the rule is archived. Every write in this process (rules.ts, versions.ts)
+// live (publish, deployments.ts) and whether the rule is archived. Every write in this process (rules.ts, versions.ts)
 // clears the cache at once; other app processes see a change within RULEBOX_RULE_CACHE_MS.
 import { z } from "zod";
 import { getRule } from "./rules";
@@ -13,7 +13,9 @@ import { getRuleVersion, type VersionDetail } from "./versions";
 export interface Executable {
   ruleId: string;
   archived: boolean;
-  /** null: the rule exists but has no such version (or none at all). */
+  /** The live version; null when the rule was never published. */
+  publishedVersion: number | null;
+  /** null: the rule exists but has no such version (unpinned: none is published). */
   version: VersionDetail | null;
 }
 
@@ -44,21 +46,24 @@ function state(): CacheState {
   return current;
 }
 
-async function load(ruleId: string, version: number | undefined): Promise<Executable | null> {
+async function load(ruleId: string, pinned: number | undefined): Promise<Executable | null> {
   const rule = await getRule(ruleId);
   if (!rule) return null;
-  if (version === undefined || rule.latestVersion?.number === version) return { ruleId, archived: rule.archived, version: rule.latestVersion };
-  return { ruleId, archived: rule.archived, version: await getRuleVersion(ruleId, version) };
+  const base = { ruleId, archived: rule.archived, publishedVersion: rule.publishedVersion };
+  const number = pinned ?? rule.publishedVersion;
+  if (number === null) return { ...base, version: null };
+  if (rule.latestVersion?.number === number) return { ...base, version: rule.latestVersion };
+  return { ...base, version: await getRuleVersion(ruleId, number) };
 }
 
 /**
- * The rule and the version to execute (`version` absent: the latest), or null for an unknown rule.
+ * The rule and the version to execute (`version` absent: the published one), or null for an unknown rule.
  * Concurrent lookups of the same key share one database round trip; unknown rules are not cached.
  */
 export function getExecutable(ruleId: string, version?: number): Promise<Executable | null> {
   const cache = state();
   if (cache.ttlMs === 0) return load(ruleId, version);
-  const key = `${ruleId}@${version ?? "latest"}`;
+  const key = `${ruleId}@${version ?? "live"}`;
   const now = performance.now();
   const hit = cache.entries.get(key);
   if (hit && hit.expiresAt > now) return hit.value;

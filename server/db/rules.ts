@@ -13,6 +13,8 @@ export interface RuleSummary {
   description: string;
   archived: boolean;
   latestVersion: number | null;
+  /** The live version (what /execute runs unless pinned); null when never published. */
+  publishedVersion: number | null;
   language: Language | null;
   createdAt: Date;
   updatedAt: Date;
@@ -28,6 +30,8 @@ export interface RuleDetail {
   createdAt: Date;
   updatedAt: Date;
   latestVersion: VersionDetail | null;
+  /** The live version (what /execute runs unless pinned); null when never published. */
+  publishedVersion: number | null;
 }
 
 /** A new rule, its first version and optionally a sample test case, created atomically. */
@@ -41,7 +45,7 @@ export interface NewRule {
 
 const latestVersionInclude = { versions: { orderBy: { number: "desc" as const }, take: 1 } };
 
-type RuleRow = { id: string; name: string; description: string; limits: string; archivedAt: Date | null; createdAt: Date; updatedAt: Date };
+type RuleRow = { id: string; name: string; description: string; limits: string; publishedVersion: number | null; archivedAt: Date | null; createdAt: Date; updatedAt: Date };
 
 function toDetail(row: RuleRow & { versions: Parameters<typeof toVersionDetail>[0][] }): RuleDetail {
   const latest = row.versions[0];
@@ -54,6 +58,7 @@ function toDetail(row: RuleRow & { versions: Parameters<typeof toVersionDetail>[
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     latestVersion: latest ? toVersionDetail(latest) : null,
+    publishedVersion: row.publishedVersion,
   };
 }
 
@@ -87,6 +92,7 @@ export async function listRules(options: { q?: string; includeArchived?: boolean
       description: row.description,
       archived: row.archivedAt !== null,
       latestVersion: latest?.number ?? null,
+      publishedVersion: row.publishedVersion,
       language: latest ? languageSchema.parse(latest.language) : null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,

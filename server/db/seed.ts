@@ -2,6 +2,7 @@ import "server-only";
 import type { Language } from "@/server/contracts/run";
 import { resolveLimits } from "@/server/executor/limits";
 import { isUniqueViolation } from "./errors";
+import { publishVersion } from "./deployments";
 import { createRule, hasNoRules } from "./rules";
 
 interface ExampleRule {
@@ -105,13 +106,15 @@ export async function seedExampleRules(): Promise<string[]> {
   const created: string[] = [];
   for (const example of EXAMPLE_RULES) {
     try {
-      await createRule({
+      const rule = await createRule({
         name: example.name,
         description: example.description,
         limits: {},
         firstVersion: { source: example.source, language: example.language, message: "Example rule", limits: resolveLimits({}) },
         sampleTestCase: example.sample,
       });
+      // Examples are live from the start, so the README's execute example answers at once.
+      await publishVersion(rule.id, 1, { message: "Example rule" });
       created.push(example.name);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;

@@ -109,6 +109,12 @@ export const executeBodySchema = z.strictObject({
 });
 
 /** Inputs in one POST /api/rules/:id/execute/batch. */
+/** POST /api/rules/:id/publish: make a saved version live (rolling back is publishing an earlier one). */
+export const publishBodySchema = z.strictObject({
+  version: versionNumberSchema,
+  message: messageSchema.default(""),
+});
+
 export const MAX_BATCH_INPUTS = 1_000;
 
 export const executeBatchBodySchema = z.strictObject({

@@ -1,13 +1,13 @@
 import "server-only";
 // The production path for other systems, shared by POST /api/rules/:id/execute (one input) and
-// POST /api/rules/:id/execute/batch (many): resolve the saved version, run it within the current
+// POST /api/rules/:id/execute/batch (many): resolve the published (or pinned) version, run it within the current
 // caps, record the run (asynchronously, in batches: server/db/run-recorder.ts).
 import type { Limits, RunResult } from "@/server/contracts/run";
 import { getExecutable } from "@/server/db/executable";
 import { recordApiRun } from "@/server/db/runs";
 import type { VersionDetail } from "@/server/db/versions";
 import { getLimitCaps, ruleCulprit, runRule } from "@/server/executor";
-import { conflict, notFound, toExecutorRefusal, validationFailed, type AppError } from "./errors";
+import { AppError, conflict, notFound, toExecutorRefusal, validationFailed } from "./errors";
 
 /** The saved version an execute request runs. */
 export interface ExecuteTarget {
@@ -21,14 +21,18 @@ export type ExecutedRun = RunResult & { runId: string | null; version: number };
 /** Runs of one batch in flight at once: enough to keep every worker busy, few enough to leave the queue to others. */
 export const BATCH_CONCURRENCY = 16;
 
-/** The rule's latest (or pinned) saved version; 404 when the rule or version does not exist, 409 when archived. */
+/**
+ * The rule's published (or pinned) saved version; 404 when the rule or a pinned version does not
+ * exist, 409 when the rule is archived or was never published.
+ */
 export async function resolveExecuteTarget(ruleId: string, versionNumber?: number): Promise<ExecuteTarget> {
   const rule = await getExecutable(ruleId, versionNumber);
   if (!rule) throw notFound(`rule ${ruleId} not found`);
   if (rule.archived) throw conflict(`rule ${ruleId} is archived; restore it to execute it`);
-  if (!rule.version) {
-    throw notFound(versionNumber === undefined ? `rule ${rule.ruleId} has no saved version` : `version ${versionNumber} of rule ${rule.ruleId} not found`);
+  if (versionNumber === undefined && rule.publishedVersion === null) {
+    throw new AppError("conflict", `rule ${ruleId} is not published: no version is live yet. Publish one (POST /api/rules/${ruleId}/publish { "version": n }), or pin a version in the request.`, { reason: "not_published" });
   }
+  if (!rule.version) throw notFound(`version ${versionNumber ?? rule.publishedVersion} of rule ${rule.ruleId} not found`);
   return { ruleId: rule.ruleId, version: rule.version };
 }
 

@@ -1,7 +1,7 @@
 // POST /api/rules/:id/execute/batch: one saved version run on many inputs in one request, answered
 // in input order, each run recorded like a single execute; the same key, lookup and limits rules.
 import { describe, expect, it } from "vitest";
-import { call, createRule, del, execute, executeBatch, get, post } from "../harness/api";
+import { call, createRule, del, execute, executeBatch, get, post, publishRule } from "../harness/api";
 
 const DOUBLER = `export default function rule(input, ctx) {
   if (typeof input.n !== "number") throw new TypeError("n must be a number");
@@ -49,10 +49,11 @@ describe("execute batch", () => {
     expect(res.body.results.map((r) => r.output?.doubled)).toEqual(inputs.map(({ n }) => n * 2));
   });
 
-  it("runs a pinned version, and sees a new one at once", async () => {
+  it("runs a pinned version, and sees a newly published one at once", async () => {
     const ruleId = await createRule({ source: DOUBLER, language: "javascript" });
     const saved = await post(`/api/rules/${ruleId}/versions`, { source: DOUBLER.replace("input.n * 2", "input.n * 3"), language: "javascript", message: "triple" });
     expect(saved.status).toBe(201);
+    await publishRule(ruleId, 2);
     const latest = await executeBatch<{ version: number; results: Entry[] }>(ruleId, { inputs: [{ n: 1 }] });
     expect(latest.body).toMatchObject({ version: 2, results: [{ output: { doubled: 3, version: 2 } }] });
     const pinned = await executeBatch<{ version: number; results: Entry[] }>(ruleId, { inputs: [{ n: 1 }], version: 1 });

@@ -1,6 +1,6 @@
 // Runs through the real executor: outcomes over HTTP, recording, history pagination, execute.
 import { describe, expect, it } from "vitest";
-import { createRule, del, execute, get, post } from "../harness/api";
+import { createRule, del, execute, get, post, publishRule } from "../harness/api";
 
 const OK_SOURCE = "export default function rule(input, ctx) { ctx.log('n is', input.n); return { double: input.n * 2 }; }";
 const THROWING_SOURCE = "export default function rule(input) {\n  throw new TypeError('bad input ' + input.n);\n}\n";
@@ -100,9 +100,10 @@ describe("run history", () => {
 });
 
 describe("POST /api/rules/:id/execute", () => {
-  it("runs the latest version, or a pinned one, and records it with trigger api", async () => {
+  it("runs the published version, or a pinned one, and records it with trigger api", async () => {
     const id = await createRule({ source: "export default (input) => ({ v: 1, n: input.n })" });
     await post(`/api/rules/${id}/versions`, { source: "export default (input) => ({ v: 2, n: input.n })", language: "javascript" });
+    await publishRule(id, 2);
     const latest = await execute(id, { input: { n: 5 } });
     expect(latest.status).toBe(200);
     expect(latest.body).toMatchObject({ outcome: "ok", output: { v: 2, n: 5 }, version: 2, runId: expect.any(String) });

@@ -42,11 +42,21 @@ export function uniqueName(prefix = "itest"): string {
   return `${prefix} ${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
 
-/** Creates a rule and returns its id. */
-export async function createRule(body: Record<string, unknown> = {}): Promise<string> {
+/**
+ * Creates a rule and returns its id. Its version 1 is published (live for /execute) unless
+ * `publish` is false: most tests are about running a rule, not about publishing it.
+ */
+export async function createRule(body: Record<string, unknown> = {}, { publish = true } = {}): Promise<string> {
   const res = await post<{ rule: { id: string } }>("/api/rules", { name: uniqueName(), ...body });
   if (res.status !== 201) throw new Error(`creating a rule answered ${res.status}: ${JSON.stringify(res.body)}`);
+  if (publish) await publishRule(res.body.rule.id, 1);
   return res.body.rule.id;
+}
+
+/** Makes `version` the rule's live version. */
+export async function publishRule(ruleId: string, version: number, message = ""): Promise<void> {
+  const res = await post(`/api/rules/${ruleId}/publish`, { version, message });
+  if (res.status !== 200) throw new Error(`publishing v${version} of ${ruleId} answered ${res.status}: ${JSON.stringify(res.body)}`);
 }
 
 /** Creates an API key and returns its id and secret (shown only in this answer). */

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../scripts/migrate.mjs";
 
 interface SqliteConnection {
-  prepare(sql: string): { all(): unknown[] };
+  prepare(sql: string): { all(...params: unknown[]): unknown[] };
+  exec(sql: string): void;
   close(): void;
 }
 const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => SqliteConnection;
@@ -56,6 +57,34 @@ describe("migration runner (SQLite)", () => {
     await migrate(options);
     writeMigration("001_a", 'CREATE TABLE "A" ("id" TEXT, "extra" TEXT);');
     await expect(migrate(options)).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it("upgrades a database from before published versions: each rule's latest version stays live", async () => {
+    const committed = path.join(__dirname, "..", "..", "prisma", "migrations");
+    const names = fs.readdirSync(committed).filter((n) => fs.existsSync(path.join(committed, n, "migration.sql"))).sort();
+    const upgrade = names.findIndex((n) => n.endsWith("_published_versions"));
+    expect(upgrade).toBeGreaterThan(0);
+    for (const name of names.slice(0, upgrade)) writeMigration(name, fs.readFileSync(path.join(committed, name, "migration.sql"), "utf8"));
+    const file = path.join(dir, "old.db");
+    const options = { databaseUrl: `file:${file}`, migrationsDir: path.join(dir, "migrations"), log: quiet };
+    await migrate(options);
+    const db = new Database(file);
+    db.exec(`INSERT INTO "Rule" ("id", "name", "updatedAt") VALUES ('r1', 'two versions', '2026-11-30T10:00:00.000Z'), ('r2', 'no version', '2026-11-30T10:00:00.000Z');
+      INSERT INTO "RuleVersion" ("id", "ruleId", "number", "source", "language", "sha256", "limits", "createdAt") VALUES
+        ('v1', 'r1', 1, 'export default () => 1', 'javascript', 'x', '{}', '2026-11-30T10:00:00.000Z'),
+        ('v2', 'r1', 2, 'export default () => 2', 'javascript', 'y', '{}', '2026-12-01T09:30:00.000Z');`);
+    db.close();
+    writeMigration(names[upgrade]!, fs.readFileSync(path.join(committed, names[upgrade]!, "migration.sql"), "utf8"));
+    expect(await migrate(options)).toEqual([names[upgrade]]);
+    const after = new Database(file);
+    try {
+      expect(after.prepare(`SELECT "id", "publishedVersion" FROM "Rule" ORDER BY "id"`).all()).toEqual([{ id: "r1", publishedVersion: 2 }, { id: "r2", publishedVersion: null }]);
+      expect(after.prepare(`SELECT "ruleId", "fromVersion", "toVersion", "actor", "createdAt" FROM "Deployment"`).all()).toEqual([
+        { ruleId: "r1", fromVersion: null, toVersion: 2, actor: null, createdAt: "2026-12-01T09:30:00.000Z" },
+      ]);
+    } finally {
+      after.close();
+    }
   });
 
   it("applies the committed migrations to an empty database", async () => {

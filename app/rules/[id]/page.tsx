@@ -33,6 +33,7 @@ export default async function RulePage({ params }: Params) {
         description: rule.description,
         archived: rule.archived,
         limits: rule.limits,
+        publishedVersion: rule.publishedVersion,
         latestVersion: latest
           ? { number: latest.number, message: latest.message, sha256: latest.sha256, language: latest.language, source: latest.source, createdAt: latest.createdAt.toISOString() }
           : null,
