@@ -255,3 +255,54 @@ export async function getRun(id: string): Promise<RunDetail | null> {
     createdAt: row.createdAt,
   };
 }
+
+/** A recorded execute-path input, as a replay needs it: what the caller sent and the clock it ran with. */
+export interface RecordedInput {
+  runId: string;
+  input: unknown;
+  clock: number;
+  createdAt: Date;
+}
+
+/** Rows read per query while collecting recorded inputs. */
+const RECORDED_INPUT_PAGE = 200;
+
+/**
+ * The inputs of a rule's recorded execute-path runs (trigger "api"), newest first: the last
+ * `last`, optionally only those recorded at or after `since`, and no more than `maxBytes` of input
+ * JSON in all (read in pages, so a run of 1 MiB inputs never loads more than the budget).
+ * `leftOut` counts matching runs past the byte budget.
+ */
+export async function listRecordedInputs(ruleId: string, options: { last: number; since?: Date; maxBytes: number }): Promise<{ inputs: RecordedInput[]; leftOut: number }> {
+  const db = await getDb();
+  const inputs: RecordedInput[] = [];
+  let bytes = 0;
+  let cursor: { createdAt: Date; id: string } | undefined;
+  while (inputs.length < options.last) {
+    const rows = await db.run.findMany({
+      where: {
+        ruleId,
+        trigger: "api",
+        ...(options.since ? { createdAt: { gte: options.since } } : {}),
+        ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: Math.min(RECORDED_INPUT_PAGE, options.last - inputs.length),
+      select: { id: true, inputJson: true, clock: true, createdAt: true },
+    });
+    for (const row of rows) {
+      bytes += row.inputJson.length;
+      if (bytes > options.maxBytes) {
+        const rest = await db.run.count({
+          where: { ruleId, trigger: "api", ...(options.since ? { createdAt: { gte: options.since } } : {}), OR: [{ createdAt: { lt: row.createdAt } }, { createdAt: row.createdAt, id: { lte: row.id } }] },
+        });
+        return { inputs, leftOut: Math.min(rest, options.last - inputs.length) };
+      }
+      inputs.push({ runId: row.id, input: parseJsonColumn(row.inputJson, z.unknown(), "Run.inputJson"), clock: Number(row.clock), createdAt: row.createdAt });
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < RECORDED_INPUT_PAGE) break;
+    cursor = { createdAt: last.createdAt, id: last.id };
+  }
+  return { inputs, leftOut: 0 };
+}

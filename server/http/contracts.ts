@@ -115,6 +115,18 @@ export const publishBodySchema = z.strictObject({
   message: messageSchema.default(""),
 });
 
+/** Most recorded inputs one replay runs. */
+export const MAX_REPLAY_INPUTS = 10_000;
+
+/** POST /api/rules/:id/replay: what a candidate would have answered to recorded traffic. */
+export const replayBodySchema = z.strictObject({
+  candidate: z.union([z.strictObject({ version: versionNumberSchema }), z.strictObject({ source: sourceSchema, language: languageSchema })]),
+  last: z.number().int().min(1).max(MAX_REPLAY_INPUTS, `at most ${MAX_REPLAY_INPUTS} recorded inputs per replay`).default(200),
+  since: z.iso.datetime({ offset: true }).optional(),
+  changesOffset: z.number().int().min(0).max(MAX_REPLAY_INPUTS).default(0),
+  changesLimit: z.number().int().min(0).max(100).default(20),
+});
+
 export const MAX_BATCH_INPUTS = 1_000;
 
 export const executeBatchBodySchema = z.strictObject({

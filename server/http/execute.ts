@@ -37,7 +37,7 @@ export async function resolveExecuteTarget(ruleId: string, versionNumber?: numbe
 }
 
 // A version keeps the limits it was saved with; if an operator lowered the caps since, the caps win.
-function clampToCaps(limits: Limits): Limits {
+export function clampToCaps(limits: Limits): Limits {
   const { caps } = getLimitCaps();
   return {
     timeoutMs: Math.min(limits.timeoutMs, caps.timeoutMs),
