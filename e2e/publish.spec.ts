@@ -46,6 +46,11 @@ test("publish a saved version, see what callers get, and roll back from the time
   await expect(dialog.getByLabel("Version to publish")).toHaveValue("2");
   await expect(dialog.getByTestId("source-diff")).toHaveAttribute("data-ready", "true");
   await expect(dialog.getByText("v1 (live)", { exact: true })).toBeVisible();
+  // What-if: the two /execute calls recorded so far, replayed through v2 against live v1.
+  await dialog.getByRole("button", { name: "Replay recent traffic through v2" }).click();
+  const replay = dialog.getByRole("status", { name: "Replay summary" });
+  await expect(replay).toContainText("2 of 2 outputs would change");
+  await expect(replay.getByRole("list", { name: "Changed runs" })).toContainText("$.price: 10 → 20");
   await dialog.getByLabel("Message").fill("Ship the new price");
   await journeyScreenshot(page, testInfo, "publish-dialog");
   await dialog.getByRole("button", { name: "Publish v2" }).click();

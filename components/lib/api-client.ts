@@ -65,6 +65,30 @@ export const deploymentSchema = z.object({
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
 
+const replaySideSchema = z.object({ outcome: outcomeSchema, output: z.unknown().optional(), error: z.object({ name: z.string(), message: z.string() }).optional(), durationMs: z.number() });
+const durationSummarySchema = z.object({ count: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), mean: z.number() });
+export const replaySummarySchema = z.object({
+  live: z.object({ version: z.number() }),
+  inputs: z.number(),
+  inputsLeftOut: z.number(),
+  replayed: z.number(),
+  notRun: z.number(),
+  complete: z.boolean(),
+  changed: z.number(),
+  unchanged: z.number(),
+  outcomeChanges: z.record(z.string(), z.number()),
+  durations: z.object({ live: durationSummarySchema, candidate: durationSummarySchema }),
+  changes: z.object({
+    offset: z.number(),
+    limit: z.number(),
+    total: z.number(),
+    items: z.array(
+      z.object({ runId: z.string(), recordedAt: dateString, input: z.unknown(), live: replaySideSchema, candidate: replaySideSchema, diff: z.array(z.object({ path: z.string(), live: z.unknown(), candidate: z.unknown() })) }),
+    ),
+  }),
+});
+export type ReplaySummary = z.infer<typeof replaySummarySchema>;
+
 export const testCaseSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -211,6 +235,8 @@ export const api = {
     request(z.object({ publishedVersion: z.number().nullable(), deployments: z.array(deploymentSchema) }), `/api/rules/${enc(id)}/deployments`),
   publish: (id: string, body: { version: number; message: string }) =>
     request(z.object({ deployment: deploymentSchema }), `/api/rules/${enc(id)}/publish`, { method: "POST", body }),
+  replay: (id: string, body: { candidate: { version: number } | { source: string; language: Language }; last?: number; changesLimit?: number }) =>
+    request(replaySummarySchema, `/api/rules/${enc(id)}/replay`, { method: "POST", body }),
   listTestCases: (id: string) => request(z.object({ testCases: z.array(testCaseSchema) }), `/api/rules/${enc(id)}/test-cases`),
   createTestCase: (id: string, body: { name: string; input: unknown; expectedOutput?: unknown }) =>
     request(z.object({ testCase: testCaseSchema }), `/api/rules/${enc(id)}/test-cases`, { method: "POST", body }),

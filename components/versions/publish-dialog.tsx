@@ -5,6 +5,7 @@
 import { useEffect, useState } from "react";
 import { api, type Version, type VersionSummary } from "@/components/lib/api-client";
 import { Dialog } from "@/components/ui/dialog";
+import { ReplayPanel } from "./replay-summary";
 import { SourceDiff } from "./source-views";
 
 export function PublishDialog(props: {
@@ -102,6 +103,7 @@ export function PublishDialog(props: {
             />
           </div>
         )}
+        {!alreadyLive && <ReplayPanel key={version ?? "none"} ruleId={props.ruleId} version={version} live={live} onError={onError} />}
         <label className="rb-field">
           <span>Message</span>
           <input className="rb-input" value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Why this goes live" maxLength={500} required />
