@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExecutorSupervisor } from "./supervisor";
 
 const ROOT = path.resolve(__dirname, "../..");
-const LIMITS = { timeoutMs: 1500, memoryMb: 64, maxOutputBytes: 65_536, maxLogBytes: 16_384 };
+// A generous time guard: this test is about process faults, and on a loaded 2-core CI box a busy run
+// queued behind others must not end `timeout` and be mistaken for a fault.
+const LIMITS = { timeoutMs: 20_000, memoryMb: 64, maxOutputBytes: 65_536, maxLogBytes: 16_384 };
 const task = (source: string, input: unknown = null) => ({ source, language: "javascript" as const, input, limits: LIMITS, clock: 0 });
 const ECHO = "export default (input) => input;";
 const BUSY = "export default (n) => { let x = 0; for (let i = 0; i < n; i++) x += i; return x; };";
@@ -47,7 +49,7 @@ describe("executor process faults", () => {
       const crashed = results.filter((r) => r.outcome === "crashed");
       expect(crashed.length).toBeGreaterThanOrEqual(1);
       for (const r of crashed) expect(r.error?.message).toMatch(/SIGKILL/);
-      expect(results.every((r) => r.outcome === "crashed" || r.outcome === "ok")).toBe(true);
+      expect(results.filter((r) => r.outcome !== "crashed" && r.outcome !== "ok").map((r) => [r.outcome, r.error?.message])).toEqual([]);
       await supervisor.ready(30_000, { all: true });
       const after = await supervisor.stats();
       expect(after.executorRestarts).toBe(before.executorRestarts + 1);
