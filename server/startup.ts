@@ -2,6 +2,7 @@ import "server-only";
 import { disconnectDb } from "@/server/db/client";
 import { flushApiRuns } from "@/server/db/runs";
 import { seedExampleRules } from "@/server/db/seed";
+import { bootstrapFirstAdmin } from "@/server/auth/bootstrap";
 import { shutdownExecutor, warmUpExecutor } from "@/server/executor";
 import { drainRequests } from "@/server/http/lifecycle";
 
@@ -11,7 +12,8 @@ let originalExit: (code?: number | string | null) => never = (code) => process.e
 
 /**
  * Start-up work of a Rulebox server (called by instrumentation.ts before requests are served):
- * install the graceful shutdown, seed the example rules into an empty database, start the executor.
+ * install the graceful shutdown, seed the example rules into an empty database, create the first
+ * admin from the environment when asked to (server/auth/bootstrap.ts), start the executor.
  * Migrations are applied earlier, by scripts/start.mjs.
  */
 export async function startRulebox(): Promise<void> {
@@ -23,6 +25,14 @@ export async function startRulebox(): Promise<void> {
       },
       // A missing schema means migrations did not run (e.g. plain `next dev`): say how to fix it.
       (err: unknown) => console.error("rulebox: could not seed the example rules (did `node scripts/migrate.mjs` run?)", err),
+    ),
+    bootstrapFirstAdmin().then(
+      (line) => console.log(`rulebox: ${line}`),
+      (err: unknown) => {
+        // A bad bootstrap setting must stop the start, not leave an app nobody can sign in to.
+        console.error(`rulebox: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
     ),
     warmUpExecutor(),
   ]);

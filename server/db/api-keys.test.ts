@@ -13,7 +13,7 @@ function fakeStore(rows: ApiKeyRow[]) {
 }
 
 function keyRow(secret: string, overrides: Partial<ApiKeyRow> = {}): ApiKeyRow {
-  return { id: "k1", name: "ci", prefix: secret.slice(0, 12), hash: hashApiKeySecret(secret), createdAt: new Date(0), lastUsedAt: null, revokedAt: null, ...overrides };
+  return { id: "k1", name: "ci", prefix: secret.slice(0, 12), hash: hashApiKeySecret(secret), createdAt: new Date(0), lastUsedAt: null, revokedAt: null, ownerId: null, ownerEmail: null, ruleIds: null, ownerDisabled: false, ...overrides };
 }
 
 describe("API key secrets", () => {
@@ -45,6 +45,15 @@ describe("ApiKeyVerifier", () => {
     store.findByHash.mockClear();
     expect(await verifier.verify("not a key")).toBeNull();
     expect(store.findByHash).not.toHaveBeenCalled();
+  });
+
+  it("refuses a key whose owner is disabled, and hands on the key's rule scope", async () => {
+    const orphaned = generateApiKeySecret();
+    const scoped = generateApiKeySecret();
+    const { store } = fakeStore([keyRow(orphaned, { ownerId: "u1", ownerDisabled: true }), keyRow(scoped, { id: "k3", ownerId: "u2", ruleIds: ["r1"] })]);
+    const verifier = new ApiKeyVerifier(store, { cacheTtlMs: 0 });
+    expect(await verifier.verify(orphaned)).toBeNull();
+    expect(await verifier.verify(scoped)).toMatchObject({ id: "k3", ruleIds: ["r1"] });
   });
 
   it("answers from its cache within the TTL and asks the store again after it", async () => {

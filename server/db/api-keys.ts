@@ -31,11 +31,40 @@ export interface ApiKeySummary {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** The admin who created it (null: created before accounts existed). */
+  ownerId: string | null;
+  ownerEmail: string | null;
+  /** The rules it may execute; null: every rule. */
+  ruleIds: string[] | null;
 }
 
 /** The row fields the verifier needs. */
 export interface ApiKeyRow extends ApiKeySummary {
   hash: string;
+  /** A disabled owner's keys stop working. */
+  ownerDisabled: boolean;
+}
+
+const ruleIdsSchema = z.array(z.string()).nullable();
+
+type KeyRecord = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null; ownerId: string | null; ruleIdsJson: string | null };
+const KEY_SELECT = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, ownerId: true, ruleIdsJson: true } as const;
+
+async function withOwners(rows: KeyRecord[]): Promise<(ApiKeySummary & { ownerDisabled: boolean })[]> {
+  const ownerIds = [...new Set(rows.map((r) => r.ownerId).filter((id): id is string => id !== null))];
+  const db = await getDb();
+  const owners = ownerIds.length ? await db.user.findMany({ where: { id: { in: ownerIds } }, select: { id: true, email: true, disabledAt: true } }) : [];
+  const byId = new Map(owners.map((o) => [o.id, o]));
+  return rows.map(({ ruleIdsJson, ...row }) => {
+    const owner = row.ownerId ? byId.get(row.ownerId) : undefined;
+    return {
+      ...row,
+      ownerEmail: owner?.email ?? null,
+      // An owner row that no longer exists counts as disabled: the key has no one answerable for it.
+      ownerDisabled: row.ownerId !== null && (!owner || owner.disabledAt !== null),
+      ruleIds: ruleIdsJson === null ? null : ruleIdsSchema.parse(JSON.parse(ruleIdsJson)),
+    };
+  });
 }
 
 /** Hex SHA-256 of a secret: what is stored and looked up. */
@@ -54,7 +83,7 @@ export function isWellFormedApiKeySecret(text: string): boolean {
 }
 
 function toSummary(row: ApiKeySummary): ApiKeySummary {
-  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt, ownerId: row.ownerId, ownerEmail: row.ownerEmail, ruleIds: row.ruleIds };
 }
 
 /** Where the verifier reads keys and records use (the database in the app, fakes in unit tests). */
@@ -106,7 +135,7 @@ export class ApiKeyVerifier {
       this.#cache.delete(hash);
       const generation = this.#generation;
       const row = await this.store.findByHash(hash);
-      if (!row || row.revokedAt !== null) return null;
+      if (!row || row.revokedAt !== null || row.ownerDisabled) return null;
       key = toSummary(row);
       if (generation === this.#generation && this.options.cacheTtlMs > 0) {
         if (this.#cache.size >= CACHE_MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value!);
@@ -137,7 +166,10 @@ export class ApiKeyVerifier {
 const dbStore: ApiKeyStore = {
   async findByHash(hash) {
     const db = await getDb();
-    return db.apiKey.findUnique({ where: { hash } });
+    const row = await db.apiKey.findUnique({ where: { hash }, select: { ...KEY_SELECT, hash: true } });
+    if (!row) return null;
+    const [withOwner] = await withOwners([row]);
+    return { ...withOwner!, hash: row.hash };
   },
   async touch(id, at) {
     const db = await getDb();
@@ -161,22 +193,29 @@ function verifier(): ApiKeyVerifier {
 }
 
 /** Creates a key. The returned secret is never stored and cannot be read again. */
-export async function createApiKey(name: string): Promise<{ key: ApiKeySummary; secret: string }> {
+export async function createApiKey(name: string, options: { ownerId?: string | null; ruleIds?: string[] | null } = {}): Promise<{ key: ApiKeySummary; secret: string }> {
   const secret = generateApiKeySecret();
   const db = await getDb();
+  const ruleIds = options.ruleIds ? [...new Set(options.ruleIds)] : null;
+  if (ruleIds) {
+    const found = await db.rule.findMany({ where: { id: { in: ruleIds } }, select: { id: true } });
+    const missing = ruleIds.filter((id) => !found.some((r) => r.id === id));
+    if (missing.length) throw new EntityNotFoundError("rule", missing.join(", "));
+  }
   const row = await withWriteLock(() =>
-    db.apiKey.create({ data: { name, prefix: secret.slice(0, API_KEY_SHOWN_CHARS), hash: hashApiKeySecret(secret) } }),
+    db.apiKey.create({
+      data: { name, prefix: secret.slice(0, API_KEY_SHOWN_CHARS), hash: hashApiKeySecret(secret), ownerId: options.ownerId ?? null, ruleIdsJson: ruleIds ? JSON.stringify(ruleIds) : null },
+      select: KEY_SELECT,
+    }),
   );
-  return { key: toSummary(row), secret };
+  const [key] = await withOwners([row]);
+  return { key: toSummary(key!), secret };
 }
 
 /** Every key, active ones first, newest first within each group. */
 export async function listApiKeys(): Promise<ApiKeySummary[]> {
   const db = await getDb();
-  const rows = await db.apiKey.findMany({
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
-  });
+  const rows = (await withOwners(await db.apiKey.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: KEY_SELECT }))).map(toSummary);
   return [...rows.filter((r) => r.revokedAt === null), ...rows.filter((r) => r.revokedAt !== null)];
 }
 
@@ -189,9 +228,9 @@ export async function revokeApiKey(id: string): Promise<ApiKeySummary> {
   const db = await getDb();
   await withWriteLock(() => db.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } }));
   verifier().invalidate(id);
-  const row = await db.apiKey.findUnique({ where: { id }, select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true } });
+  const row = await db.apiKey.findUnique({ where: { id }, select: KEY_SELECT });
   if (!row) throw new EntityNotFoundError("api key", id);
-  return row;
+  return toSummary((await withOwners([row]))[0]!);
 }
 
 /** The active key a secret belongs to, or null. Cached briefly; see ApiKeyVerifier. */

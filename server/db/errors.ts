@@ -42,7 +42,7 @@ export function uniqueViolationTarget(err: unknown): string[] {
 /** A rule, version, test case or run that does not exist (mapped to HTTP 404). */
 export class EntityNotFoundError extends Error {
   override readonly name = "EntityNotFoundError";
-  constructor(readonly entity: "rule" | "version" | "test case" | "run" | "api key", readonly key: string) {
+  constructor(readonly entity: "rule" | "version" | "test case" | "run" | "api key" | "user", readonly key: string) {
     super(`${entity} ${key} not found`);
   }
 }

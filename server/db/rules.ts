@@ -39,7 +39,7 @@ export interface NewRule {
   name: string;
   description: string;
   limits: LimitsInput;
-  firstVersion: { source: string; language: Language; message: string; limits: Limits };
+  firstVersion: { source: string; language: Language; message: string; limits: Limits; author?: string | null };
   sampleTestCase?: { name: string; input: unknown; expectedOutput?: unknown };
 }
 

@@ -15,6 +15,8 @@ export interface VersionSummary {
   sha256: string;
   language: Language;
   limits: Limits;
+  /** Email of the person who saved it (null before accounts). */
+  author: string | null;
   createdAt: Date;
 }
 
@@ -29,9 +31,11 @@ export interface NewVersion {
   language: Language;
   message: string;
   limits: Limits;
+  /** Email of the person saving it. */
+  author?: string | null;
 }
 
-type VersionRow = { number: number; message: string; sha256: string; language: string; limits: string; createdAt: Date; source?: string };
+type VersionRow = { number: number; message: string; sha256: string; language: string; limits: string; author: string | null; createdAt: Date; source?: string };
 
 function toSummary(row: VersionRow): VersionSummary {
   return {
@@ -40,6 +44,7 @@ function toSummary(row: VersionRow): VersionSummary {
     sha256: row.sha256,
     language: parseLanguage(row.language),
     limits: parseJsonColumn(row.limits, limitsSchema, "RuleVersion.limits"),
+    author: row.author,
     createdAt: row.createdAt,
   };
 }
@@ -71,6 +76,7 @@ export async function insertNextVersion(tx: DbTx, ruleId: string, version: NewVe
       message: version.message,
       sha256: hashSource(version.source),
       limits: toJsonText(version.limits),
+      author: version.author ?? null,
     },
   });
   return toVersionDetail(row);
@@ -106,7 +112,7 @@ export async function listRuleVersions(ruleId: string): Promise<VersionSummary[]
   const rows = await db.ruleVersion.findMany({
     where: { ruleId },
     orderBy: { number: "desc" },
-    select: { number: true, message: true, sha256: true, language: true, limits: true, createdAt: true },
+    select: { number: true, message: true, sha256: true, language: true, limits: true, author: true, createdAt: true },
   });
   return rows.map(toSummary);
 }

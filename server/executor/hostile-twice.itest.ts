@@ -102,10 +102,11 @@ suite(
   true,
   async () => {
     const baseUrl = inject("baseUrl");
+    const cookie = inject("adminCookie");
     return async (attack) => {
       const res = await fetch(`${baseUrl}/api/run`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", cookie },
         body: JSON.stringify({ source: attack.source, language: "javascript", input: attack.input ?? null, limits: { ...LIMITS, ...attack.limits } }),
       });
       expect(res.status, `${attack.name}: HTTP ${res.status}`).toBe(200);

@@ -1,6 +1,7 @@
 import "server-only";
 import { verifyApiKey } from "@/server/db/api-keys";
 import { unauthorized } from "./errors";
+import type { KeyPrincipal } from "./handler";
 import { countUnauthorizedExecute } from "./metrics";
 
 /** The secret a request presents: `Authorization: Bearer <secret>`, else `X-API-Key: <secret>`; null when neither. */
@@ -18,14 +19,16 @@ export function readPresentedApiKey(headers: Headers): string | null {
  * `authorize` hook for the execute route: refuses (401, counted in /api/metrics) a request without
  * an active API key. Runs before the body is read, so a refused request never reaches the executor.
  */
-export async function requireApiKey(request: Request): Promise<void> {
+export async function requireApiKey(request: Request): Promise<KeyPrincipal> {
   const secret = readPresentedApiKey(request.headers);
   if (secret === null) {
     countUnauthorizedExecute();
     throw unauthorized("an API key is required: send Authorization: Bearer <key> (or X-API-Key: <key>)");
   }
-  if (secret === "" || !(await verifyApiKey(secret))) {
+  const key = secret === "" ? null : await verifyApiKey(secret);
+  if (!key) {
     countUnauthorizedExecute();
     throw unauthorized("the API key is invalid or has been revoked");
   }
+  return { id: key.id, ruleIds: key.ruleIds };
 }

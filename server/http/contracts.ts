@@ -1,6 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { languageSchema, limitsInputSchema, outcomeSchema } from "@/server/contracts/run";
+import { roleSchema } from "@/server/auth/roles";
+import { auditActionSchema } from "@/server/db/audit";
 
 // Request contracts for every route: strict objects, so an unknown field is a 422, not ignored.
 
@@ -138,6 +140,33 @@ export const apiKeyParamsSchema = z.strictObject({ id: idSchema });
 
 export const createApiKeyBodySchema = z.strictObject({
   name: storedText().pipe(z.string().trim().min(1, "name must not be empty").max(100)),
+  /** The rules the key may execute; omitted or null: every rule. */
+  ruleIds: z.array(idSchema).min(1, "list at least one rule, or omit ruleIds for every rule").max(1000).nullable().optional(),
+});
+
+// Accounts (issue 9)
+const emailSchema = storedText().pipe(z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, "must be an email address"));
+/** Checked for strength by passwordProblem() where a password is set; here only its bounds. */
+const passwordSchema = z.string().min(1, "password must not be empty").max(256, "password must be at most 256 characters");
+const personNameSchema = storedText().pipe(z.string().trim().max(100));
+
+export const setupBodySchema = z.strictObject({ email: emailSchema, name: personNameSchema.optional(), password: passwordSchema });
+export const signInBodySchema = z.strictObject({ email: emailSchema, password: passwordSchema });
+export const changePasswordBodySchema = z.strictObject({ currentPassword: passwordSchema, newPassword: passwordSchema });
+export const createUserBodySchema = z.strictObject({ email: emailSchema, name: personNameSchema.optional(), role: roleSchema, password: passwordSchema });
+export const updateUserBodySchema = z
+  .strictObject({ role: roleSchema.optional(), name: personNameSchema.optional(), disabled: z.boolean().optional(), password: passwordSchema.optional() })
+  .refine((b) => Object.keys(b).length > 0, { message: "nothing to change: send role, name, disabled or password" });
+export const userParamsSchema = z.strictObject({ id: idSchema });
+
+export const listAuditQuerySchema = z.strictObject({
+  actor: z.string().max(254).optional(),
+  ruleId: idSchema.optional(),
+  action: auditActionSchema.optional(),
+  since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 export const analyzeBodySchema = z.strictObject({

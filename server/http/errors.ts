@@ -5,12 +5,13 @@ import { EntityNotFoundError, isDatabaseBusy, isDatabaseError, isRecordNotFound,
 import { LimitsError } from "@/server/executor/limits";
 
 /** Every error code the API can answer with (a closed set: clients may switch on it). */
-export const ERROR_CODES = ["bad_json", "validation_failed", "not_found", "conflict", "payload_too_large", "throttled", "busy", "unauthorized", "internal"] as const;
+export const ERROR_CODES = ["bad_json", "validation_failed", "not_found", "conflict", "payload_too_large", "throttled", "busy", "unauthorized", "forbidden", "internal"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const HTTP_STATUS = {
   bad_json: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
@@ -70,6 +71,11 @@ export const conflict = (message: string) => new AppError("conflict", message);
 export const payloadTooLarge = (message: string, details?: unknown) => new AppError("payload_too_large", message, details);
 export const busy = (message: string) => new AppError("busy", message);
 export const unauthorized = (message = "a valid API key is required") => new AppError("unauthorized", message);
+/** 401 for the IDE's routes: no valid session (the details say where to sign in). */
+export const signInRequired = (message = "sign in first: POST /api/auth/sign-in with your email and password") =>
+  new AppError("unauthorized", message, { signIn: "/api/auth/sign-in" });
+/** 403: authenticated (or not needed), but not allowed: a role, a key's scope, a cross-site request. */
+export const forbidden = (message: string, details?: unknown) => new AppError("forbidden", message, details);
 
 function describeIssues(issues: FieldIssue[]): string {
   const first = issues[0];
@@ -123,8 +129,11 @@ export function toErrorResponse(err: unknown): Response {
     error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) },
   };
   const headers: Record<string, string> = { "cache-control": "no-store" };
-  // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
-  if (appError.code === "unauthorized") headers["www-authenticate"] = 'Bearer realm="rulebox"';
-  if (appError.code === "throttled" || appError.code === "busy") headers["retry-after"] = "1";
+  const details = (appError.details ?? {}) as { signIn?: unknown; retryAfterSeconds?: unknown };
+  // RFC 9110 §11.6.1: a 401 names the scheme the client should use (API keys; sessions sign in instead).
+  if (appError.code === "unauthorized" && details.signIn === undefined) headers["www-authenticate"] = 'Bearer realm="rulebox"';
+  if (appError.code === "throttled" || appError.code === "busy") {
+    headers["retry-after"] = typeof details.retryAfterSeconds === "number" ? String(Math.max(1, Math.ceil(details.retryAfterSeconds))) : "1";
+  }
   return Response.json(body, { status: appError.status, headers });
 }

@@ -3,8 +3,14 @@ import { z } from "zod";
 import { ERROR_CODES, statusOf, unauthorized } from "./errors";
 import { defineRoute, json, MAX_JSON_DEPTH } from "./handler";
 
+/** A request as a same-origin browser or a script sends it: a known Host, JSON. */
+function testRequest(url: string, init: RequestInit = {}): Request {
+  return new Request(url, { ...init, headers: { host: "localhost", "content-type": "application/json", ...(init.headers as Record<string, string>) } });
+}
+
 const echo = defineRoute(
   {
+    access: "public",
     params: z.strictObject({ id: z.string().min(2) }),
     query: z.strictObject({ q: z.string().optional() }),
     body: z.strictObject({ source: z.string(), input: z.unknown().optional() }),
@@ -15,7 +21,7 @@ const echo = defineRoute(
 );
 
 async function callEcho(body: string, { id = "ab", search = "" } = {}) {
-  const res = await echo(new Request(`http://test/x${search}`, { method: "POST", body }), { params: Promise.resolve({ id }) });
+  const res = await echo(testRequest(`http://test/x${search}`, { method: "POST", body }), { params: Promise.resolve({ id }) });
   return { status: res.status, body: (await res.json()) as unknown };
 }
 
@@ -41,9 +47,9 @@ describe("defineRoute", () => {
   });
 
   it("refuses JSON nested deeper than the limit before measuring it", async () => {
-    const deep = defineRoute({ body: z.unknown() }, async () => json({}));
+    const deep = defineRoute({ access: "public", body: z.unknown() }, async () => json({}));
     const body = "[".repeat(MAX_JSON_DEPTH + 1) + "]".repeat(MAX_JSON_DEPTH + 1);
-    const res = await deep(new Request("http://test/", { method: "POST", body }), { params: Promise.resolve({}) });
+    const res = await deep(testRequest("http://test/", { method: "POST", body }), { params: Promise.resolve({}) });
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ error: { code: "validation_failed", details: [{ code: "too_deep" }] } });
   });
@@ -54,12 +60,12 @@ describe("defineRoute", () => {
   });
 
   it("hides unexpected errors behind a reference", async () => {
-    const failing = defineRoute({}, async () => {
+    const failing = defineRoute({ access: "public" }, async () => {
       throw new Error("secret detail");
     });
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      const res = await failing(new Request("http://test/"), { params: Promise.resolve({}) });
+      const res = await failing(testRequest("http://test/"), { params: Promise.resolve({}) });
       expect(res.status).toBe(500);
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe("internal");
@@ -74,7 +80,7 @@ describe("defineRoute", () => {
 describe("defineRoute authorize", () => {
   it("refuses before the body is read, with the envelope and a WWW-Authenticate challenge", async () => {
     const handler = vi.fn(async () => json({}));
-    const guarded = defineRoute({ authorize: async () => Promise.reject(unauthorized("no key")), body: z.unknown() }, handler);
+    const guarded = defineRoute({ access: "apiKey", authorize: async () => Promise.reject(unauthorized("no key")), body: z.unknown() }, handler);
     let pulled = false;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -84,7 +90,7 @@ describe("defineRoute authorize", () => {
       },
       // highWaterMark 0: nothing is pulled until someone reads.
     }, { highWaterMark: 0 });
-    const res = await guarded(new Request("http://test/", { method: "POST", body, duplex: "half" } as RequestInit), { params: Promise.resolve({}) });
+    const res = await guarded(testRequest("http://test/", { method: "POST", body, duplex: "half" } as RequestInit), { params: Promise.resolve({}) });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer\b/);
     expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "no key" } });
@@ -93,8 +99,8 @@ describe("defineRoute authorize", () => {
   });
 
   it("lets an authorized request through to validation and the handler", async () => {
-    const guarded = defineRoute({ authorize: async () => undefined, body: z.strictObject({ a: z.number() }) }, async ({ body }) => json(body));
-    const res = await guarded(new Request("http://test/", { method: "POST", body: '{"a":1}' }), { params: Promise.resolve({}) });
+    const guarded = defineRoute({ access: "apiKey", authorize: async () => undefined, body: z.strictObject({ a: z.number() }) }, async ({ body }) => json(body));
+    const res = await guarded(testRequest("http://test/", { method: "POST", body: '{"a":1}' }), { params: Promise.resolve({}) });
     expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { a: 1 } });
   });
 });
@@ -110,6 +116,7 @@ describe("error codes", () => {
       throttled: 429,
       busy: 503,
       unauthorized: 401,
+      forbidden: 403,
       internal: 500,
     });
   });

@@ -1,6 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { badJson, busy, payloadTooLarge, toErrorResponse, toFieldIssues, validationFailed } from "./errors";
+import { roleAllows, type Role } from "@/server/auth/roles";
+import { readSessionCookie, validateSessionToken, type SignedInUser } from "@/server/auth/sessions";
+import { checkHost, checkSameOriginJson } from "./browser-guard";
+import { badJson, busy, forbidden, payloadTooLarge, signInRequired, toErrorResponse, toFieldIssues, validationFailed } from "./errors";
 import { isDraining, trackRequest } from "./lifecycle";
 
 /** Byte sizes the API enforces (issue 2): measured before validation, answered with 413. */
@@ -20,8 +23,29 @@ export interface NextRouteContext {
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
+/**
+ * Who may call a route: anyone ("public"), a caller presenting an API key ("apiKey": never a
+ * cookie, so exempt from the cross-site check), or a signed-in person with at least this role.
+ */
+export type Access = "public" | "apiKey" | Role;
+
+/** What an `authorize` hook learned about the caller: an API key limited to some rules, or not. */
+export interface KeyPrincipal {
+  id: string;
+  /** null: every rule */
+  ruleIds: string[] | null;
+}
+
+/** The calling client, as the audit trail records it. */
+export interface ClientInfo {
+  ip: string;
+  userAgent: string;
+}
+
 /** What a route declares about its inputs; everything is validated before the handler runs. */
 export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+  /** Required on every route, so none is open by omission. */
+  access: Access;
   params?: P;
   query?: Q;
   body?: B;
@@ -31,8 +55,8 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   fieldItemLimits?: Record<string, number>;
   /** Hard cap on the raw body, checked while reading (default: the field limits plus 64 KiB). */
   maxBodyBytes?: number;
-  /** Runs first, before the body is read: throw (e.g. `unauthorized()`) to refuse the request. */
-  authorize?: (request: Request) => Promise<void>;
+  /** Runs before the body is read: throw (e.g. `unauthorized()`) to refuse the request. A key limited to some rules is refused (403) for any other `params.id`. */
+  authorize?: (request: Request) => Promise<KeyPrincipal | void>;
 }
 
 /** The validated request a handler receives. */
@@ -41,13 +65,17 @@ export interface RouteInput<P, Q, B> {
   query: Q;
   body: B;
   request: Request;
+  /** The signed-in person (routes with a role access); null on public and API-key routes. */
+  user: SignedInUser | null;
+  client: ClientInfo;
 }
 
 /**
  * Wraps a route handler: reads the body with a size cap, parses JSON (400 on failure), enforces
  * field byte limits (413), validates params, query and body with strict zod schemas (422 with the
  * failing paths), and turns anything thrown into the error envelope. Handlers return a Response.
- * `authorize` runs before any of that, so a refused request costs no body read or parse.
+ * Before any of that: the Host allowlist and the same-origin JSON check (browser-guard.ts), then
+ * the session and role for `access`, then `authorize`, so a refused request costs no body read.
  */
 export function defineRoute<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
   spec: RouteSpec<P, Q, B>,
@@ -60,8 +88,17 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
     if (isDraining()) return toErrorResponse(busy("the server is shutting down; retry on another instance"));
     const finished = trackRequest();
     try {
-      if (spec.authorize) await spec.authorize(request);
+      checkHost(request);
+      if (spec.access !== "apiKey") checkSameOriginJson(request);
+      const user = spec.access === "public" || spec.access === "apiKey" ? null : await requireRole(request, spec.access);
+      const principal = spec.authorize ? await spec.authorize(request) : undefined;
       const params = spec.params ? parseWith(spec.params, await context.params, "params") : undefined;
+      if (principal && principal.ruleIds !== null) {
+        const ruleId = (params as { id?: unknown } | undefined)?.id;
+        if (typeof ruleId !== "string" || !principal.ruleIds.includes(ruleId)) {
+          throw forbidden(`this API key may not execute rule ${String(ruleId)}: its scope is ${principal.ruleIds.length} other rule(s)`, { reason: "key_scope" });
+        }
+      }
       const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
       let body: unknown = undefined;
       if (spec.body) {
@@ -71,13 +108,34 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
         checkFieldItemLimits(json, fieldItemLimits);
         body = parseWith(spec.body, json, "body");
       }
-      return await handler({ params, query, body, request } as RouteInput<Infer<P>, Infer<Q>, Infer<B>>);
+      return await handler({ params, query, body, request, user, client: clientInfo(request) } as RouteInput<Infer<P>, Infer<Q>, Infer<B>>);
     } catch (err) {
       return toErrorResponse(err);
     } finally {
       finished();
     }
   };
+}
+
+/** The signed-in user of a request, refused with 401 (no valid session) or 403 (role too low). */
+async function requireRole(request: Request, required: Role): Promise<SignedInUser> {
+  const token = readSessionCookie(request.headers);
+  const user = token ? await validateSessionToken(token) : null;
+  if (!user) throw signInRequired(token ? "your session has ended: sign in again" : undefined);
+  if (!roleAllows(user.role, required)) {
+    throw forbidden(`your role (${user.role}) cannot do this: it needs the ${required} role`, { reason: "role", role: user.role, required });
+  }
+  return user;
+}
+
+/**
+ * The client's address as Next.js passes it (x-forwarded-for: the socket's address, or what a proxy
+ * in front said). Without a proxy in front a client can set this header itself, so it is recorded
+ * in the audit trail and used for the per-client sign-in throttle, never for a decision alone.
+ */
+export function clientInfo(request: Request): ClientInfo {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "";
+  return { ip: forwarded.slice(0, 64), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
 }
 
 function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: "params" | "query" | "body"): z.output<T> {

@@ -34,7 +34,7 @@ describe("creating and listing keys", () => {
     expect(res.status).toBe(201);
     const { key, secret } = res.body as { key: Record<string, unknown>; secret: string };
     expect(secret).toMatch(/^rbx_[A-Za-z0-9_-]{43}$/);
-    expect(key).toEqual({ id: expect.any(String), name, prefix: secret.slice(0, 12), createdAt: expect.any(String), lastUsedAt: null, revokedAt: null });
+    expect(key).toEqual({ id: expect.any(String), name, prefix: secret.slice(0, 12), createdAt: expect.any(String), lastUsedAt: null, revokedAt: null, ownerId: expect.any(String), ownerEmail: inject("admin").email, ruleIds: null });
 
     const rows = await queryRows<Record<string, unknown>>(inject("databaseUrl"), `SELECT * FROM "ApiKey" WHERE "id" = '${String(key.id)}'`);
     expect(rows).toHaveLength(1);

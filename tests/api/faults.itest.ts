@@ -110,7 +110,7 @@ describe("an executor killed with SIGKILL while several runs are in flight on ea
       const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
         const res = await fetch(`${server.baseUrl}${path}`, {
           method,
-          headers: body === undefined ? {} : { "content-type": "application/json" },
+          headers: { cookie: server.adminCookie, ...(body === undefined ? {} : { "content-type": "application/json" }) },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         return { status: res.status, body: (await res.json()) as T };

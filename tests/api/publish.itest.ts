@@ -1,6 +1,7 @@
 // Safe change: a rule's live (published) version is separate from its saved ones. Saving never
 // changes what callers get; publishing (and rolling back, which is publishing an earlier version)
 // does, at once, and every move is listed by GET /api/rules/:id/deployments.
+import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { call, createRule, del, execute, executeBatch, get, post, publishRule } from "../harness/api";
 
@@ -26,7 +27,7 @@ describe("published version", () => {
   it("runs only what was published: saving changes nothing, publishing and rolling back change it at once", async () => {
     const ruleId = await createRule({ source: source(1), language: "javascript" }, { publish: false });
     const first = await post(`/api/rules/${ruleId}/publish`, { version: 1, message: "first release" });
-    expect(first).toMatchObject({ status: 200, body: { deployment: { ruleId, fromVersion: null, toVersion: 1, message: "first release", actor: null }, rule: { publishedVersion: 1 } } });
+    expect(first).toMatchObject({ status: 200, body: { deployment: { ruleId, fromVersion: null, toVersion: 1, message: "first release", actor: inject("admin").email }, rule: { publishedVersion: 1 } } });
     await saveVersion(ruleId, 2);
     expect((await execute(ruleId, { input: { n: 1 } })).body).toMatchObject({ output: { v: 1 }, version: 1 });
     await publishRule(ruleId, 2, "ship v2");

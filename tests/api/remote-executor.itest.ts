@@ -56,10 +56,19 @@ async function startHost(): Promise<Host> {
   };
 }
 
+/** Each started app's admin session, by base URL (an executor host needs none). */
+const cookies = new Map<string, string>();
+async function start(env: Record<string, string>): Promise<StartedServer> {
+  const server = await startServer(env);
+  cookies.set(server.baseUrl, server.adminCookie);
+  return server;
+}
+
 async function call<T = any>(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const cookie = cookies.get(base);
   const res = await fetch(`${base}${route}`, {
     method,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(cookie ? { cookie } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -89,7 +98,7 @@ describe("remote executor hosts", () => {
 
   beforeAll(async () => {
     hosts = await Promise.all([startHost(), startHost()]);
-    app = await startServer({ RULEBOX_EXECUTOR_URLS: hosts.map((h) => h.url).join(","), RULEBOX_EXECUTOR_TOKEN: TOKEN, RULEBOX_EXECUTOR_HEALTH_MS: "200" });
+    app = await start({ RULEBOX_EXECUTOR_URLS: hosts.map((h) => h.url).join(","), RULEBOX_EXECUTOR_TOKEN: TOKEN, RULEBOX_EXECUTOR_HEALTH_MS: "200" });
   });
 
   afterAll(async () => {
@@ -129,7 +138,7 @@ describe("remote executor hosts", () => {
   });
 
   it("answers 503 when the hosts refuse the app's token", async () => {
-    const wrongApp = await startServer({ RULEBOX_EXECUTOR_URLS: hosts[0]!.url, RULEBOX_EXECUTOR_TOKEN: "a-wrong-token-0123456789abcdef" });
+    const wrongApp = await start({ RULEBOX_EXECUTOR_URLS: hosts[0]!.url, RULEBOX_EXECUTOR_TOKEN: "a-wrong-token-0123456789abcdef" });
     try {
       const res = await call(wrongApp.baseUrl, "POST", "/api/run", { source: BENIGN, input: { n: 1 } });
       expect(res.status).toBe(503);
@@ -142,7 +151,7 @@ describe("remote executor hosts", () => {
   });
 
   it("answers 503 naming the setting when RULEBOX_EXECUTOR_URLS is malformed", async () => {
-    const misconfigured = await startServer({ RULEBOX_EXECUTOR_URLS: "ftp://executor.internal:7070", RULEBOX_EXECUTOR_TOKEN: TOKEN });
+    const misconfigured = await start({ RULEBOX_EXECUTOR_URLS: "ftp://executor.internal:7070", RULEBOX_EXECUTOR_TOKEN: TOKEN });
     try {
       const res = await call(misconfigured.baseUrl, "POST", "/api/run", { source: BENIGN, input: { n: 1 } });
       expect(res.status).toBe(503);

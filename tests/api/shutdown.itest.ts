@@ -8,9 +8,9 @@ describe("graceful shutdown", () => {
   it("loses no promised run record and exits cleanly", async () => {
     const server = await startServer();
     try {
-      const rules = (await (await fetch(`${server.baseUrl}/api/rules`)).json()) as { rules: { id: string; name: string }[] };
+      const rules = (await (await fetch(`${server.baseUrl}/api/rules`, { headers: { cookie: server.adminCookie } })).json()) as { rules: { id: string; name: string }[] };
       const rule = rules.rules.find((r) => r.name === "Order discount")!;
-      const created = await fetch(`${server.baseUrl}/api/keys`, { method: "POST", body: JSON.stringify({ name: "shutdown test" }), headers: { "content-type": "application/json" } });
+      const created = await fetch(`${server.baseUrl}/api/keys`, { method: "POST", body: JSON.stringify({ name: "shutdown test" }), headers: { "content-type": "application/json", cookie: server.adminCookie } });
       const { secret } = (await created.json()) as { secret: string };
       const body = JSON.stringify({ input: { customer: { tier: "gold" }, items: [{ price: 200, quantity: 1 }] } });
       const execute = () =>

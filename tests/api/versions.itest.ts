@@ -1,4 +1,5 @@
 // Versions: sequential numbering (also under concurrency), immutability, hashes.
+import { inject } from "vitest";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { call, createRule, get, post } from "../harness/api";
@@ -18,6 +19,7 @@ describe("versions", () => {
         sha256: sha256(source),
         language: "javascript",
         limits: { timeoutMs: 200 * n, memoryMb: 64, maxOutputBytes: 65536, maxLogBytes: 16384 },
+        author: inject("admin").email,
         createdAt: expect.any(String),
       });
     }

@@ -13,11 +13,21 @@ export function baseUrl(): string {
   return inject("baseUrl");
 }
 
-/** Sends `body` (serialised as JSON unless it is already a string) and parses the JSON answer. */
+/** The bootstrapped admin's session cookie (from the global setup). */
+export function adminCookie(): string {
+  return inject("adminCookie");
+}
+
+/**
+ * Sends `body` (serialised as JSON unless it is already a string) and parses the JSON answer. Signed
+ * in as the bootstrapped admin unless `headers.cookie` says otherwise ("" sends no cookie).
+ */
 export async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+  const { cookie = adminCookie(), ...rest } = headers;
+  const sent: Record<string, string> = { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(cookie ? { cookie } : {}), ...rest };
   const res = await fetch(`${baseUrl()}${path}`, {
     method,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    headers: sent,
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();

@@ -18,6 +18,10 @@ export interface StartedServer {
   baseUrl: string;
   databaseUrl: string;
   child: ChildProcess;
+  /** The first admin the harness bootstrapped (RULEBOX_ADMIN_EMAIL/PASSWORD), null when a test opted out. */
+  admin: { email: string; password: string } | null;
+  /** Cookie header of a session signed in as that admin ("" when there is none). */
+  adminCookie: string;
   /** Everything the server printed so far (for failure messages). */
   output: () => string;
   stop: () => Promise<void>;
@@ -88,9 +92,12 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const databaseUrl = scratch.url;
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // The documented way to bootstrap without a browser; a test passes RULEBOX_ADMIN_EMAIL: "" to start with no user.
+  const admin = extraEnv.RULEBOX_ADMIN_EMAIL === "" ? null : { email: extraEnv.RULEBOX_ADMIN_EMAIL ?? "admin@itest.example", password: extraEnv.RULEBOX_ADMIN_PASSWORD ?? `itest-${randomBytes(12).toString("base64url")}` };
+  const adminEnv = admin ? { RULEBOX_ADMIN_EMAIL: admin.email, RULEBOX_ADMIN_PASSWORD: admin.password } : { RULEBOX_ADMIN_EMAIL: "", RULEBOX_ADMIN_PASSWORD: "" };
   const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", HOSTNAME: "127.0.0.1", PORT: String(port), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", ...extraEnv },
+    env: { ...process.env, NODE_ENV: "production", HOSTNAME: "127.0.0.1", PORT: String(port), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", ...extraEnv, ...adminEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -129,5 +136,15 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   } finally {
     clearTimeout(timer);
   }
-  return { baseUrl, databaseUrl, child, output: () => output, stop };
+  const adminCookie = admin ? await signInCookie(baseUrl, admin.email, admin.password) : "";
+  return { baseUrl, databaseUrl, child, admin, adminCookie, output: () => output, stop };
+}
+
+/** Signs in over HTTP (the documented request) and returns the Cookie header value of the session. */
+export async function signInCookie(baseUrl: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  if (res.status !== 200) throw new Error(`signing in as ${email} answered ${res.status}: ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("rulebox_session="));
+  if (!cookie) throw new Error("sign-in set no rulebox_session cookie");
+  return cookie.split(";")[0]!;
 }

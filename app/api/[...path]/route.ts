@@ -1,9 +1,11 @@
-import { notFound, toErrorResponse } from "@/server/http/errors";
+import { notFound } from "@/server/http/errors";
+import { defineRoute } from "@/server/http/handler";
 
-// Any other /api path — the JSON error envelope instead of the HTML 404 page
-function unknownRoute(request: Request): Promise<Response> {
-  return Promise.resolve(toErrorResponse(notFound(`no API route ${request.method} ${new URL(request.url).pathname}`)));
-}
+// Any other /api path — the JSON error envelope instead of the HTML 404 page (after the Host and
+// cross-site checks every route has)
+const unknownRoute = defineRoute({ access: "public" }, async ({ request }) => {
+  throw notFound(`no API route ${request.method} ${new URL(request.url).pathname}`);
+});
 
 export const GET = unknownRoute;
 export const POST = unknownRoute;

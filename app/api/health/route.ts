@@ -4,7 +4,7 @@ import { getExecutorStats } from "@/server/executor";
 import { defineRoute, json } from "@/server/http/handler";
 
 // GET /api/health — the app, its database and the executor; 503 when the database does not answer
-export const GET = defineRoute({}, async () => {
+export const GET = defineRoute({ access: "public" }, async () => {
   let db: "ok" | "error" = "ok";
   try {
     await (await getDb()).rule.count();

@@ -1,3 +1,4 @@
+import { actorOf, recordAudit } from "@/server/db/audit";
 import { resolveLimits } from "@/server/executor/limits";
 import { createRule, listRules } from "@/server/db/rules";
 import { isUniqueViolation } from "@/server/db/errors";
@@ -7,14 +8,14 @@ import { defineRoute, json, MAX_INPUT_BYTES, MAX_SOURCE_BYTES } from "@/server/h
 import { createRuleBodySchema, listRulesQuerySchema } from "@/server/http/contracts";
 
 // GET /api/rules — list rules (q filters by name or description; archived ones with includeArchived=1)
-export const GET = defineRoute({ query: listRulesQuerySchema }, async ({ query }) => {
+export const GET = defineRoute({ access: "viewer", query: listRulesQuerySchema }, async ({ query }) => {
   return json({ rules: await listRules({ q: query.q, includeArchived: query.includeArchived }) });
 });
 
 // POST /api/rules — create a rule with version 1 (from `source` or a starter) and an optional sample test case
 export const POST = defineRoute(
-  { body: createRuleBodySchema, fieldLimits: { source: MAX_SOURCE_BYTES, sampleInput: MAX_INPUT_BYTES } },
-  async ({ body }) => {
+  { access: "author", body: createRuleBodySchema, fieldLimits: { source: MAX_SOURCE_BYTES, sampleInput: MAX_INPUT_BYTES } },
+  async ({ body, user, client }) => {
     const language = body.language ?? "javascript";
     const limits = body.limits ?? {};
     try {
@@ -27,9 +28,11 @@ export const POST = defineRoute(
           language,
           message: body.message ?? "Initial version",
           limits: resolveLimits(limits),
+          author: user!.email,
         },
         ...(body.sampleInput === undefined ? {} : { sampleTestCase: { name: "Sample", input: body.sampleInput } }),
       });
+      await recordAudit(actorOf(user), client.ip, { action: "rule.create", targetType: "rule", targetId: rule.id, ruleId: rule.id, summary: `created rule "${rule.name}" with v1 (${language})` });
       return json({ rule }, 201);
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(`a rule named "${body.name}" already exists`);

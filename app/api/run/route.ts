@@ -8,7 +8,7 @@ import { defineRoute, json, MAX_INPUT_BYTES, MAX_SOURCE_BYTES } from "@/server/h
 import { runBodySchema } from "@/server/http/contracts";
 
 // POST /api/run — run unsaved source from the editor; recorded (trigger "ide") when tied to a rule
-export const POST = defineRoute({ body: runBodySchema, fieldLimits: { source: MAX_SOURCE_BYTES, input: MAX_INPUT_BYTES } }, async ({ body }) => {
+export const POST = defineRoute({ access: "author", body: runBodySchema, fieldLimits: { source: MAX_SOURCE_BYTES, input: MAX_INPUT_BYTES } }, async ({ body }) => {
   const rule = body.ruleId === undefined ? null : await getRule(body.ruleId);
   if (body.ruleId !== undefined && !rule) throw notFound(`rule ${body.ruleId} not found`);
   if (rule && body.version !== undefined && !(await getRuleVersion(rule.id, body.version))) {

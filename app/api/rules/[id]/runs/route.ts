@@ -5,7 +5,7 @@ import { defineRoute, json } from "@/server/http/handler";
 import { listRunsQuerySchema, ruleParamsSchema } from "@/server/http/contracts";
 
 // GET /api/rules/:id/runs — run history, newest first; ?outcome= filters, ?cursor= pages, ?limit= (1–100)
-export const GET = defineRoute({ params: ruleParamsSchema, query: listRunsQuerySchema }, async ({ params, query }) => {
+export const GET = defineRoute({ access: "viewer", params: ruleParamsSchema, query: listRunsQuerySchema }, async ({ params, query }) => {
   await requireRule(params.id);
   const cursor = query.cursor === undefined ? undefined : decodeRunCursor(query.cursor);
   if (cursor === null) throw validationFailed("query.cursor: not a cursor returned by this endpoint", [{ path: ["query", "cursor"], message: "invalid cursor", code: "invalid_cursor" }]);

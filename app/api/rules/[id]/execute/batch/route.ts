@@ -5,7 +5,7 @@ import { executeBatchBodySchema, ruleParamsSchema } from "@/server/http/contract
 
 // POST /api/rules/:id/execute/batch — run one saved version on many inputs in one request (API key required); each run recorded like execute's
 export const POST = defineRoute(
-  {
+  { access: "apiKey",
     authorize: requireApiKey,
     params: ruleParamsSchema,
     body: executeBatchBodySchema,
