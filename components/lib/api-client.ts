@@ -131,6 +131,16 @@ export const runDetailSchema = z.object({
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
+/** POST /api/runs/:id/replay: the recorded answer, the replayed one, and whether they match. */
+export const runReplaySchema = z.object({
+  run: z.object({ id: z.string(), version: z.number().nullable(), outcome: outcomeSchema, output: z.unknown().optional(), error: z.object({ name: z.string(), message: z.string() }).optional() }),
+  replay: replaySideSchema,
+  identical: z.boolean(),
+  differences: z.array(z.object({ path: z.string(), recorded: z.unknown(), replayed: z.unknown() })),
+  hint: z.string().optional(),
+});
+export type RunReplay = z.infer<typeof runReplaySchema>;
+
 export const runResponseSchema = runResultSchema.extend({ runId: z.string().optional() });
 export type RunResponse = z.infer<typeof runResponseSchema>;
 
@@ -251,6 +261,7 @@ export const api = {
     return request(z.object({ runs: z.array(runSummarySchema), nextCursor: z.string().nullable() }), `/api/rules/${enc(id)}/runs?${params}`);
   },
   getRun: (runId: string) => request(z.object({ run: runDetailSchema }), `/api/runs/${enc(runId)}`),
+  replayRun: (runId: string) => request(runReplaySchema, `/api/runs/${enc(runId)}/replay`, { method: "POST", body: {} }),
   run: (body: { source: string; language: Language; input: unknown; ruleId?: string; version?: number; limits?: LimitsInput }, signal?: AbortSignal) =>
     request(runResponseSchema, "/api/run", { method: "POST", body, signal }),
   limits: () => request(limitCapsSchema, "/api/limits"),

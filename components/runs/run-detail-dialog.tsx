@@ -1,8 +1,9 @@
 "use client";
 
-// One recorded run in full: input, output, logs, traceback; re-run it against the current source.
+// One recorded run in full: input, output, logs, traceback; re-run it against the current source,
+// or replay it exactly (the code it ran, its input and recorded clock) and see whether it matches.
 import { useEffect, useState } from "react";
-import { api, type RunDetail } from "@/components/lib/api-client";
+import { api, type RunDetail, type RunReplay } from "@/components/lib/api-client";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -18,9 +19,14 @@ export function RunDetailDialog(props: {
 }) {
   const [run, setRun] = useState<RunDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [replay, setReplay] = useState<{ runId: string; result: RunReplay } | null>(null);
+  const [replayError, setReplayError] = useState<unknown>(null);
+  const [replaying, setReplaying] = useState(false);
   useEffect(() => {
     setRun(null);
     setError(null);
+    setReplay(null);
+    setReplayError(null);
     if (!props.runId) return;
     let cancelled = false;
     api
@@ -31,6 +37,19 @@ export function RunDetailDialog(props: {
       cancelled = true;
     };
   }, [props.runId]);
+
+  const replayExactly = async (runId: string) => {
+    setReplaying(true);
+    setReplayError(null);
+    try {
+      const result = await api.replayRun(runId);
+      setReplay({ runId, result });
+    } catch (err) {
+      setReplayError(err);
+    } finally {
+      setReplaying(false);
+    }
+  };
 
   return (
     <Dialog open={props.runId !== null} onClose={props.onClose} title="Run details" wide>
@@ -76,13 +95,18 @@ export function RunDetailDialog(props: {
                   <button type="button" className="rb-btn rb-btn-primary rb-btn-sm" onClick={() => props.onRerun(run.input)}>
                     Re-run with this input
                   </button>
+                  <button type="button" className="rb-btn rb-btn-sm" disabled={replaying} onClick={() => void replayExactly(run.id)}>
+                    {replaying ? "Replaying…" : "Replay exactly"}
+                  </button>
                   <button type="button" className="rb-btn rb-btn-sm" onClick={() => props.onUseAsInput(run.input)}>
                     Add as test input
                   </button>
                 </div>
                 <p className="rb-hint" style={{ margin: 0 }}>
-                  Re-run uses the editor&apos;s current source.
+                  Re-run uses the editor&apos;s current source. Replay exactly runs the code this run used, with its input and recorded clock.
                 </p>
+                {replayError !== null && <ErrorAlert error={replayError} onDismiss={() => setReplayError(null)} />}
+                {replay?.runId === run.id && <ReplayVerdict replay={replay.result} />}
               </div>
               <ResultView
                 run={{
@@ -101,5 +125,41 @@ export function RunDetailDialog(props: {
         )}
       </div>
     </Dialog>
+  );
+}
+
+const shown = (value: unknown) => (value === undefined ? "(absent)" : JSON.stringify(value));
+
+/** The exact replay's verdict: identical, or the outcome change / differing paths, and the hint. */
+function ReplayVerdict({ replay }: { replay: RunReplay }) {
+  const outcomeChanged = replay.run.outcome !== replay.replay.outcome;
+  return (
+    <div className="rb-stack" style={{ gap: 4 }} role="status" aria-label="Exact replay">
+      <strong className={replay.identical ? "rb-badge rb-badge-ok" : "rb-badge rb-badge-warning"} style={{ alignSelf: "flex-start" }}>
+        {replay.identical ? "Identical" : outcomeChanged ? `Differs: ${replay.run.outcome} → ${replay.replay.outcome}` : "Differs"}
+      </strong>
+      {replay.replay.error && !replay.identical && (
+        <span>
+          Replay: {replay.replay.error.name}: {replay.replay.error.message.slice(0, 200)}
+        </span>
+      )}
+      {replay.differences.length > 0 && (
+        <ul className="rb-list" aria-label="Differences" style={{ fontSize: 12 }}>
+          {replay.differences.map((d) => (
+            <li key={d.path}>
+              <code>{d.path}</code>: {shown(d.recorded)} → {shown(d.replayed)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {replay.hint && (
+        <p className="rb-hint" style={{ margin: 0 }}>
+          {replay.hint}
+        </p>
+      )}
+      <span className="rb-muted" style={{ fontSize: 12 }}>
+        replayed in {replay.replay.durationMs.toFixed(1)} ms
+      </span>
+    </div>
   );
 }

@@ -35,7 +35,8 @@ export interface ReplayRequest {
   changesLimit: number;
 }
 
-interface Side {
+/** What one side of a replay runs: the code, its limits, and what ctx.version and the culprit say. */
+export interface Side {
   source: string;
   language: Language;
   limits: Limits;
@@ -43,7 +44,8 @@ interface Side {
   culprit?: string;
 }
 
-interface SideResult {
+/** What one side answered, as compared and shown. */
+export interface SideResult {
   outcome: Outcome;
   output?: unknown;
   error?: { name: string; message: string };
@@ -118,7 +120,8 @@ async function resolveSides(ruleId: string, candidate: ReplayCandidate): Promise
   return { live, candidate: { source: candidate.source, language: candidate.language, limits: resolveLimits({ ...rule.limits }) }, candidateLabel: { source: "unsaved" } };
 }
 
-function sideResult(result: RunResult): SideResult {
+/** The part of a run's result a replay compares and shows. */
+export function sideResult(result: RunResult): SideResult {
   return {
     outcome: result.outcome,
     ...("output" in result && result.output !== undefined ? { output: result.output } : {}),
@@ -127,7 +130,8 @@ function sideResult(result: RunResult): SideResult {
   };
 }
 
-function runSide(side: Side, ruleId: string, input: unknown, clock: number): Promise<RunResult> {
+/** Runs one side on a recorded input with its recorded clock; never recorded as a run. */
+export function runSide(side: Side, ruleId: string, input: unknown, clock: number): Promise<RunResult> {
   return runRule({
     source: side.source,
     language: side.language,
@@ -153,8 +157,8 @@ function clipValue(value: unknown, max = MAX_SHOWN_JSON_CHARS): unknown {
   return { clipped: true, json: `${text.slice(0, max)}…`, totalChars: text.length };
 }
 
-/** Paths where two JSON values differ, breadth-limited to MAX_DIFF_PATHS. */
-function diffPaths(a: unknown, b: unknown, path = "$", out: ChangedRun["diff"] = []): ChangedRun["diff"] {
+/** Paths where two JSON values differ (`live` is `a`, `candidate` is `b`), breadth-limited to MAX_DIFF_PATHS. */
+export function diffPaths(a: unknown, b: unknown, path = "$", out: ChangedRun["diff"] = []): ChangedRun["diff"] {
   if (out.length >= MAX_DIFF_PATHS) return out;
   const bothObjects = a !== null && b !== null && typeof a === "object" && typeof b === "object" && Array.isArray(a) === Array.isArray(b);
   if (!bothObjects) {
@@ -182,10 +186,11 @@ function summarizeDurations(values: number[]): DurationSummary {
   return { count: sorted.length, p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(sorted.at(-1)!), mean: round(sorted.reduce((s, v) => s + v, 0) / sorted.length) };
 }
 
-function isChanged(pair: Pair): boolean {
-  if (pair.live.outcome !== pair.candidate.outcome) return true;
-  if (pair.live.outcome !== "ok") return (pair.live.error?.message ?? "") !== (pair.candidate.error?.message ?? "");
-  return canonicalJson(pair.live.output) !== canonicalJson(pair.candidate.output);
+/** Whether two sides answered the same: the outcome, then the output (ok) or the error message. Durations never count. */
+export function sameAnswer(a: SideResult, b: SideResult): boolean {
+  if (a.outcome !== b.outcome) return false;
+  if (a.outcome !== "ok") return (a.error?.message ?? "") === (b.error?.message ?? "");
+  return canonicalJson(a.output) === canonicalJson(b.output);
 }
 
 /**
@@ -229,7 +234,7 @@ export async function replayRule(ruleId: string, request: ReplayRequest): Promis
       replayed += 1;
       liveDurations.push(pair.live.durationMs);
       candidateDurations.push(pair.candidate.durationMs);
-      if (!isChanged(pair)) continue;
+      if (sameAnswer(pair.live, pair.candidate)) continue;
       changed += 1;
       if (pair.live.outcome !== pair.candidate.outcome) {
         const key = `${pair.live.outcome} → ${pair.candidate.outcome}`;
