@@ -116,6 +116,16 @@ const TABLE: Row[] = [
       return { path: `/api/runs/${ran.body.runId}` };
     },
   },
+  {
+    method: "POST",
+    route: "/api/runs/:id/replay",
+    access: "author",
+    ok: 200,
+    make: async () => {
+      const ran = await post("/api/run", { source: SOURCE, input: { n: 1 }, ruleId: await rule() });
+      return { path: `/api/runs/${ran.body.runId}/replay`, body: {} };
+    },
+  },
   { method: "GET", route: "/api/keys", access: "admin", ok: 200, make: async () => ({ path: "/api/keys" }) },
   { method: "POST", route: "/api/keys", access: "admin", ok: 201, audit: "key.create", make: async () => ({ path: "/api/keys", body: { name: uniqueName("key") } }) },
   { method: "DELETE", route: "/api/keys/:id", access: "admin", ok: 200, audit: "key.revoke", make: async () => ({ path: `/api/keys/${(await createApiKey()).id}` }) },
