@@ -154,6 +154,12 @@ export class ApiKeyVerifier {
     this.#touchedAt.delete(id);
   }
 
+  /** Forgets every cached key of an owner (after disabling them). */
+  invalidateOwner(ownerId: string): void {
+    this.#generation += 1;
+    for (const [hash, entry] of this.#cache) if (entry.key.ownerId === ownerId) this.#cache.delete(hash);
+  }
+
   #maybeTouch(id: string, now: number): void {
     const last = this.#touchedAt.get(id);
     if (last !== undefined && now - last < this.#touchIntervalMs) return;
@@ -231,6 +237,11 @@ export async function revokeApiKey(id: string): Promise<ApiKeySummary> {
   const row = await db.apiKey.findUnique({ where: { id }, select: KEY_SELECT });
   if (!row) throw new EntityNotFoundError("api key", id);
   return toSummary((await withOwners([row]))[0]!);
+}
+
+/** After an owner is disabled: their keys stop working at once in this process (others within RULEBOX_API_KEY_CACHE_MS). */
+export function forgetKeysOf(ownerId: string): void {
+  verifier().invalidateOwner(ownerId);
 }
 
 /** The active key a secret belongs to, or null. Cached briefly; see ApiKeyVerifier. */

@@ -34,8 +34,9 @@ describe("POST /api/runs/:id/replay", () => {
       differences: [],
     });
     expect(res.body.replay.output.ms).toBe(executed.body.clock);
-    // No body and `{}` are the same request.
-    expect((await call("POST", `/api/runs/${executed.body.runId}/replay`)).body.identical).toBe(true);
+    // `{}` is the same request; a POST without a JSON content type is refused like every other (CSRF).
+    expect((await call("POST", `/api/runs/${executed.body.runId}/replay`, {})).body.identical).toBe(true);
+    expect((await call("POST", `/api/runs/${executed.body.runId}/replay`)).body).toMatchObject({ error: { code: "forbidden", details: { reason: "not_json" } } });
     expect(await historyLength(ruleId)).toBe(before);
   });
 

@@ -1,4 +1,5 @@
 import { hashPassword } from "@/server/auth/passwords";
+import { forgetKeysOf } from "@/server/db/api-keys";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import { actorOf, recordAudit } from "@/server/db/audit";
 import { getUser, setPasswordHash, updateUser } from "@/server/db/users";
@@ -14,6 +15,7 @@ export const PATCH = defineRoute({ access: "admin", params: userParamsSchema, bo
   if (!target) throw notFound(`user ${params.id} not found`);
   if (body.password !== undefined) checkNewPassword(body.password, target.email);
   const { before, after } = await updateUser(params.id, { role: body.role, name: body.name, disabled: body.disabled });
+  if (body.disabled === true) forgetKeysOf(params.id);
   const changes: string[] = [];
   if (before.role !== after.role) changes.push(`role ${before.role} → ${after.role}`);
   if (before.name !== after.name) changes.push(`name "${before.name}" → "${after.name}"`);
