@@ -14,20 +14,18 @@
 // Without --url it builds when needed and starts its own server (`node scripts/start.mjs`) on a
 // free port with a temp SQLite database, and stops it afterwards. Prints a table; with --json,
 // one JSON object as the last line. The load generator shares the machine with the server.
-import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { buildState } from "../scripts/source-fingerprint.mjs";
+import { signIn, startOwnServer, treeRssMb } from "./server.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
   options: {
     url: { type: "string" },
+    // With --url: an account allowed to create rules, publish and create keys (an admin).
+    email: { type: "string", default: process.env.RULEBOX_BENCH_EMAIL },
+    password: { type: "string", default: process.env.RULEBOX_BENCH_PASSWORD },
     clients: { type: "string", default: "16" },
     seconds: { type: "string", default: "20" },
     "baseline-seconds": { type: "string" },
@@ -84,90 +82,7 @@ const HOSTILE = [
 ];
 
 // ---------- server ----------
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startOwnServer() {
-  const state = buildState(root);
-  if (state !== "fresh") {
-    say(`load: ${state === "missing" ? "no production build" : "the build is older than the sources"}; running scripts/build.mjs`);
-    const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: ["ignore", args.json ? 2 : "inherit", "inherit"] });
-    if (r.status !== 0) fail("build failed");
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rulebox-load-"));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", HOSTNAME: "127.0.0.1", PORT: String(port), DATABASE_URL: `file:${path.join(dir, "load.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready within 120 s\n${output}`)), 120_000);
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-      if (output.includes(`serving on ${baseUrl}`)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready\n${output}`)));
-  });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  return { baseUrl, pid: child.pid, stop };
-}
-
-// ---------- RSS of a process tree, from /proc ----------
-
-function readProc(pid, file) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
-  } catch {
-    return null;
-  }
-}
-
-function treeRssMb(rootPid) {
-  const children = new Map();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readProc(entry, "stat");
-    if (!stat) continue;
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (!children.has(ppid)) children.set(ppid, []);
-    children.get(ppid).push(Number(entry));
-  }
-  let kb = 0;
-  const stack = [rootPid];
-  while (stack.length > 0) {
-    const pid = stack.pop();
-    const status = readProc(pid, "status");
-    const match = status && /VmRSS:\s+(\d+) kB/.exec(status);
-    if (match) kb += Number(match[1]);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return kb / 1024;
-}
+// bench/server.mjs: start the built app with a bootstrapped admin and sign in; RSS of its tree.
 
 // ---------- HTTP ----------
 
@@ -369,7 +284,7 @@ async function countLostRecords(baseUrl, samples) {
     const seen = new Set();
     let cursor = null;
     do {
-      const page = await must(baseUrl, "GET", `/api/rules/${ruleId}/runs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const page = await must(baseUrl, "GET", `/api/rules/${ruleId}/runs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, undefined, session);
       for (const run of page.runs) seen.add(run.id);
       cursor = page.nextCursor;
     } while (cursor);
@@ -378,18 +293,22 @@ async function countLostRecords(baseUrl, samples) {
   return { promised: stored + lost, stored, lost };
 }
 
-const server = args.url ? { baseUrl: args.url.replace(/\/$/, ""), pid: null, stop: async () => undefined } : await startOwnServer();
+if (args.url && (!args.email || !args.password)) fail("--url needs an admin's --email and --password (or RULEBOX_BENCH_EMAIL / RULEBOX_BENCH_PASSWORD)");
+const server = args.url
+  ? { baseUrl: args.url.replace(/\/$/, ""), pid: null, cookie: await signIn(args.url.replace(/\/$/, ""), args.email, args.password), stop: async () => undefined }
+  : await startOwnServer({ name: "load", log: say, quietBuild: args.json });
+const session = { cookie: server.cookie };
 const rssSeries = [];
 let sampler;
 try {
   const { baseUrl } = server;
   say(`load: ${baseUrl}, ${clients} clients, baseline ${baselineSeconds} s benign only, then ${seconds} s with ${hostileRatio * 100}% hostile`);
-  const { secret } = await must(baseUrl, "POST", "/api/keys", { name: `load ${new Date().toISOString()}` });
+  const { secret } = await must(baseUrl, "POST", "/api/keys", { name: `load ${new Date().toISOString()}` }, session);
   const auth = { authorization: `Bearer ${secret}` };
   const stamp = Date.now().toString(36);
   const create = async (spec) => {
-    const { rule } = await must(baseUrl, "POST", "/api/rules", { name: `${spec.name} ${stamp}`, source: spec.source, language: "javascript", message: "load test" });
-    await must(baseUrl, "POST", `/api/rules/${rule.id}/publish`, { version: 1, message: "load test" });
+    const { rule } = await must(baseUrl, "POST", "/api/rules", { name: `${spec.name} ${stamp}`, source: spec.source, language: "javascript", message: "load test" }, session);
+    await must(baseUrl, "POST", `/api/rules/${rule.id}/publish`, { version: 1, message: "load test" }, session);
     return { id: rule.id, name: spec.name, input: spec.input };
   };
   const rules = { benign: await create(BENIGN), hostile: await Promise.all(HOSTILE.map(create)) };

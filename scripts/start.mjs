@@ -1,5 +1,6 @@
 // `npm start`: build if missing or stale (sources changed since it was made), apply migrations,
-// then serve the built app with `next start`.
+// then serve the built app (scripts/serve.mjs: Next.js behind one node:http listener that answers the
+// execute endpoints itself).
 // HOSTNAME (default 127.0.0.1), PORT (default 3000) and DATABASE_URL (default file:./data/rulebox.db)
 // override; the example rules are seeded by instrumentation.ts when the server starts on an empty db.
 import { spawn, spawnSync } from "node:child_process";
@@ -35,7 +36,7 @@ try {
   process.exit(1);
 }
 
-const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", port], {
+const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
   cwd: root,
   stdio: "inherit",
   env,
@@ -48,7 +49,7 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     if (server.exitCode === null) server.kill(signal);
   });
 }
-// Next.js exits 128+signal after a clean shutdown; when we asked for it, that is success.
+// serve.mjs exits 0 after a clean shutdown (128+signal if the signal killed it); when we asked for it, that is success.
 server.on("exit", (code, signal) => process.exit(stopping && (code === 143 || code === 130 || signal) ? 0 : (code ?? 1)));
 
 // Tell the user where to go once the app really answers (the health route touches the db too).

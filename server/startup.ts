@@ -4,6 +4,7 @@ import { flushApiRuns } from "@/server/db/runs";
 import { seedExampleRules } from "@/server/db/seed";
 import { bootstrapFirstAdmin } from "@/server/auth/bootstrap";
 import { shutdownExecutor, warmUpExecutor } from "@/server/executor";
+import { installExecuteListener } from "@/server/http/execute-listener";
 import { drainRequests } from "@/server/http/lifecycle";
 
 const SHUTDOWN_GRACE_MS = Number(process.env.RULEBOX_SHUTDOWN_GRACE_MS) || 10_000;
@@ -18,6 +19,16 @@ let originalExit: (code?: number | string | null) => never = (code) => process.e
  */
 export async function startRulebox(): Promise<void> {
   installGracefulShutdown();
+  installExecuteListener();
+  // First, before any executor process exists: a bad bootstrap setting stops the start here, and
+  // an app nobody can sign in to is never left running.
+  await bootstrapFirstAdmin().then(
+    (line) => console.log(`rulebox: ${line}`),
+    (err: unknown) => {
+      console.error(`rulebox: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
   await Promise.all([
     seedExampleRules().then(
       (created) => {
@@ -25,14 +36,6 @@ export async function startRulebox(): Promise<void> {
       },
       // A missing schema means migrations did not run (e.g. plain `next dev`): say how to fix it.
       (err: unknown) => console.error("rulebox: could not seed the example rules (did `node scripts/migrate.mjs` run?)", err),
-    ),
-    bootstrapFirstAdmin().then(
-      (line) => console.log(`rulebox: ${line}`),
-      (err: unknown) => {
-        // A bad bootstrap setting must stop the start, not leave an app nobody can sign in to.
-        console.error(`rulebox: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      },
     ),
     warmUpExecutor(),
   ]);

@@ -89,7 +89,7 @@ export async function revokeUserSessions(userId: string, keep?: string): Promise
 }
 
 /** The session token a request carries in its Cookie header, or null. */
-export function readSessionCookie(headers: Headers): string | null {
+export function readSessionCookie(headers: { get(name: string): string | null }): string | null {
   const header = headers.get("cookie");
   if (!header) return null;
   for (const part of header.split(";")) {

@@ -144,10 +144,13 @@ async function main(): Promise<void> {
     }
   });
   // The app died or closed the channel: nobody is left to answer, so stop at once.
-  process.on("disconnect", () => {
+  const onAppGone = () => {
     void pool.destroy().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
-  });
+  };
+  process.on("disconnect", onAppGone);
+  // The app may have gone while this process was still booting (before the handler existed).
+  if (!process.connected) onAppGone();
 
   // Boot one worker end to end (lockdown, preloads, a compartment) before declaring readiness, so a
   // broken build fails here, visibly, instead of on the first user's run.

@@ -1,11 +1,11 @@
 import "server-only";
 import { verifyApiKey } from "@/server/db/api-keys";
 import { unauthorized } from "./errors";
-import type { KeyPrincipal } from "./handler";
+import type { HeaderReader, KeyPrincipal } from "./handler";
 import { countUnauthorizedExecute } from "./metrics";
 
 /** The secret a request presents: `Authorization: Bearer <secret>`, else `X-API-Key: <secret>`; null when neither. */
-export function readPresentedApiKey(headers: Headers): string | null {
+export function readPresentedApiKey(headers: HeaderReader): string | null {
   const authorization = headers.get("authorization");
   if (authorization !== null) {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
@@ -19,7 +19,7 @@ export function readPresentedApiKey(headers: Headers): string | null {
  * `authorize` hook for the execute route: refuses (401, counted in /api/metrics) a request without
  * an active API key. Runs before the body is read, so a refused request never reaches the executor.
  */
-export async function requireApiKey(request: Request): Promise<KeyPrincipal> {
+export async function requireApiKey(request: { headers: HeaderReader }): Promise<KeyPrincipal> {
   const secret = readPresentedApiKey(request.headers);
   if (secret === null) {
     countUnauthorizedExecute();

@@ -14,20 +14,21 @@ import "server-only";
 // The execute routes are exempt from the CSRF check only: they authenticate by API key header,
 // never by cookie, so a cross-site page gains nothing by sending them.
 import { forbidden } from "./errors";
+import type { HeaderReader } from "./handler";
 import { isAllowedHost } from "./hosts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Refuses (403) a request whose Host this server is not known by: DNS rebinding. */
-export function checkHost(request: Request): void {
-  const host = request.headers.get("host");
+export function checkHost(headers: HeaderReader): void {
+  const host = headers.get("host");
   if (!isAllowedHost(host)) {
     throw forbidden(`this server is not known as "${host ?? ""}": set RULEBOX_ALLOWED_HOSTS to serve other host names`, { reason: "host_not_allowed" });
   }
 }
 
 /** Refuses (403) a state-changing request that is not same-origin JSON: cross-site request forgery. */
-export function checkSameOriginJson(request: Request): void {
+export function checkSameOriginJson(request: { method: string; headers: HeaderReader }): void {
   if (SAFE_METHODS.has(request.method)) return;
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   // POST is the one state-changing method a cross-site page can send without a CORS preflight, so

@@ -56,7 +56,7 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   /** Hard cap on the raw body, checked while reading (default: the field limits plus 64 KiB). */
   maxBodyBytes?: number;
   /** Runs before the body is read: throw (e.g. `unauthorized()`) to refuse the request. A key limited to some rules is refused (403) for any other `params.id`. */
-  authorize?: (request: Request) => Promise<KeyPrincipal | void>;
+  authorize?: (call: { headers: HeaderReader }) => Promise<KeyPrincipal | void>;
 }
 
 /** The validated request a handler receives. */
@@ -81,34 +81,19 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
   spec: RouteSpec<P, Q, B>,
   handler: (input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>) => Promise<Response>,
 ): (request: Request, context: NextRouteContext) => Promise<Response> {
-  const fieldLimits = Object.entries(spec.fieldLimits ?? {});
-  const fieldItemLimits = Object.entries(spec.fieldItemLimits ?? {});
-  const maxBodyBytes = spec.maxBodyBytes ?? fieldLimits.reduce((sum, [, n]) => sum + n, SMALL_BODY_BYTES);
+  const limits = bodyLimits(spec);
   return async (request, context) => {
     if (isDraining()) return toErrorResponse(busy("the server is shutting down; retry on another instance"));
     const finished = trackRequest();
     try {
-      checkHost(request);
-      if (spec.access !== "apiKey") checkSameOriginJson(request);
-      const user = spec.access === "public" || spec.access === "apiKey" ? null : await requireRole(request, spec.access);
-      const principal = spec.authorize ? await spec.authorize(request) : undefined;
-      const params = spec.params ? parseWith(spec.params, await context.params, "params") : undefined;
-      if (principal && principal.ruleIds !== null) {
-        const ruleId = (params as { id?: unknown } | undefined)?.id;
-        if (typeof ruleId !== "string" || !principal.ruleIds.includes(ruleId)) {
-          throw forbidden(`this API key may not execute rule ${String(ruleId)}: its scope is ${principal.ruleIds.length} other rule(s)`, { reason: "key_scope" });
-        }
-      }
-      const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
-      let body: unknown = undefined;
-      if (spec.body) {
-        const raw = await readBodyText(request, maxBodyBytes);
-        const json = parseJson(raw);
-        checkFieldLimits(json, fieldLimits);
-        checkFieldItemLimits(json, fieldItemLimits);
-        body = parseWith(spec.body, json, "body");
-      }
-      return await handler({ params, query, body, request, user, client: clientInfo(request) } as RouteInput<Infer<P>, Infer<Q>, Infer<B>>);
+      const accepted = await acceptCall(spec, limits, {
+        method: request.method,
+        headers: request.headers,
+        params: () => context.params,
+        query: () => new URL(request.url).searchParams,
+        readBody: (limit) => readBodyText(request, limit),
+      });
+      return await handler({ ...accepted, request, client: clientInfo(request.headers) } as RouteInput<Infer<P>, Infer<Q>, Infer<B>>);
     } catch (err) {
       return toErrorResponse(err);
     } finally {
@@ -117,9 +102,73 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
   };
 }
 
+/** Header access both a web Request and a node:http request can give (see execute-listener.ts). */
+export interface HeaderReader {
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+
+/** One incoming call as acceptCall() needs it, whichever server received it. */
+export interface IncomingCall {
+  method: string;
+  headers: HeaderReader;
+  params: () => Promise<Record<string, string | string[] | undefined>> | Record<string, string | string[] | undefined>;
+  query: () => URLSearchParams;
+  /** The body as UTF-8, refused (413) past `limit` bytes while reading. */
+  readBody: (limit: number) => Promise<string>;
+}
+
+export interface BodyLimits {
+  fieldLimits: [string, number][];
+  fieldItemLimits: [string, number][];
+  maxBodyBytes: number;
+}
+
+export function bodyLimits(spec: Pick<RouteSpec<undefined, undefined, undefined>, "fieldLimits" | "fieldItemLimits" | "maxBodyBytes">): BodyLimits {
+  const fieldLimits = Object.entries(spec.fieldLimits ?? {});
+  return {
+    fieldLimits,
+    fieldItemLimits: Object.entries(spec.fieldItemLimits ?? {}),
+    maxBodyBytes: spec.maxBodyBytes ?? fieldLimits.reduce((sum, [, n]) => sum + n, SMALL_BODY_BYTES),
+  };
+}
+
+/**
+ * Everything a route checks before its handler, in order, for Next's route handlers (defineRoute)
+ * and the lean execute listener alike: Host, same-origin JSON (not for API-key routes), session
+ * and role, `authorize` and a key's rule scope, then params, query and the body (read with its cap,
+ * parsed, field limits, zod). Throws the AppError to answer with.
+ */
+export async function acceptCall<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined>(
+  spec: RouteSpec<P, Q, B>,
+  limits: BodyLimits,
+  call: IncomingCall,
+): Promise<{ params: Infer<P>; query: Infer<Q>; body: Infer<B>; user: SignedInUser | null }> {
+  checkHost(call.headers);
+  if (spec.access !== "apiKey") checkSameOriginJson(call);
+  const user = spec.access === "public" || spec.access === "apiKey" ? null : await requireRole(call.headers, spec.access);
+  const principal = spec.authorize ? await spec.authorize(call) : undefined;
+  const params = spec.params ? parseWith(spec.params, await call.params(), "params") : undefined;
+  if (principal && principal.ruleIds !== null) {
+    const ruleId = (params as { id?: unknown } | undefined)?.id;
+    if (typeof ruleId !== "string" || !principal.ruleIds.includes(ruleId)) {
+      throw forbidden(`this API key may not execute rule ${String(ruleId)}: its scope is ${principal.ruleIds.length} other rule(s)`, { reason: "key_scope" });
+    }
+  }
+  const query = spec.query ? parseWith(spec.query, Object.fromEntries(call.query()), "query") : undefined;
+  let body: unknown = undefined;
+  if (spec.body) {
+    const json = parseJson(await call.readBody(limits.maxBodyBytes));
+    checkFieldLimits(json, limits.fieldLimits);
+    checkFieldItemLimits(json, limits.fieldItemLimits);
+    body = parseWith(spec.body, json, "body");
+  }
+  return { params, query, body, user } as { params: Infer<P>; query: Infer<Q>; body: Infer<B>; user: SignedInUser | null };
+}
+
 /** The signed-in user of a request, refused with 401 (no valid session) or 403 (role too low). */
-async function requireRole(request: Request, required: Role): Promise<SignedInUser> {
-  const token = readSessionCookie(request.headers);
+async function requireRole(headers: HeaderReader, required: Role): Promise<SignedInUser> {
+  const token = readSessionCookie(headers);
   const user = token ? await validateSessionToken(token) : null;
   if (!user) throw signInRequired(token ? "your session has ended: sign in again" : undefined);
   if (!roleAllows(user.role, required)) {
@@ -133,9 +182,9 @@ async function requireRole(request: Request, required: Role): Promise<SignedInUs
  * in front said). Without a proxy in front a client can set this header itself, so it is recorded
  * in the audit trail and used for the per-client sign-in throttle, never for a decision alone.
  */
-export function clientInfo(request: Request): ClientInfo {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "";
-  return { ip: forwarded.slice(0, 64), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
+export function clientInfo(headers: HeaderReader): ClientInfo {
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "";
+  return { ip: forwarded.slice(0, 64), userAgent: (headers.get("user-agent") ?? "").slice(0, 300) };
 }
 
 function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: "params" | "query" | "body"): z.output<T> {
@@ -149,7 +198,7 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: "param
 }
 
 /** Reads the body as UTF-8, refusing (413) as soon as it exceeds `limit` bytes. */
-async function readBodyText(request: Request, limit: number): Promise<string> {
+export async function readBodyText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   if (!request.body) return "";
@@ -173,11 +222,11 @@ async function readBodyText(request: Request, limit: number): Promise<string> {
   }
 }
 
-function tooLarge(limit: number) {
+export function tooLarge(limit: number) {
   return payloadTooLarge(`request body is larger than ${limit} bytes (${formatBytes(limit)})`, { limitBytes: limit });
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   if (text.trim() === "") throw badJson("request body is empty; expected a JSON object");
   let value: unknown;
   try {

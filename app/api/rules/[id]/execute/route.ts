@@ -1,10 +1,6 @@
-import { requireApiKey } from "@/server/http/api-key-auth";
-import { executeInput, resolveExecuteTarget } from "@/server/http/execute";
-import { defineRoute, json, MAX_INPUT_BYTES } from "@/server/http/handler";
-import { executeBodySchema, ruleParamsSchema } from "@/server/http/contracts";
+import { executeSpec, runExecute } from "@/server/http/execute-endpoints";
+import { defineRoute, json } from "@/server/http/handler";
 
-// POST /api/rules/:id/execute — run the latest (or a pinned) saved version for another system (API key required); recorded (batched) with trigger "api"
-export const POST = defineRoute(
-  { access: "apiKey", authorize: requireApiKey, params: ruleParamsSchema, body: executeBodySchema, fieldLimits: { input: MAX_INPUT_BYTES } },
-  async ({ params, body }) => json(await executeInput(await resolveExecuteTarget(params.id, body.version), body.input)),
-);
+// POST /api/rules/:id/execute — run the published (or a pinned) saved version for another system (API key required); recorded (batched) with trigger "api".
+// Under `npm start` the lean listener (server/http/execute-listener.ts) answers this path first, with the same spec.
+export const POST = defineRoute(executeSpec, async (input) => json(await runExecute(input)));

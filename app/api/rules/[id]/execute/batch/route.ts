@@ -1,21 +1,6 @@
-import { requireApiKey } from "@/server/http/api-key-auth";
-import { checkBatchBudget, executeBatch, resolveExecuteTarget } from "@/server/http/execute";
-import { defineRoute, json, MAX_BATCH_INPUTS_BYTES, MAX_INPUT_BYTES } from "@/server/http/handler";
-import { executeBatchBodySchema, ruleParamsSchema } from "@/server/http/contracts";
+import { executeBatchSpec, runExecuteBatch } from "@/server/http/execute-endpoints";
+import { defineRoute, json } from "@/server/http/handler";
 
-// POST /api/rules/:id/execute/batch — run one saved version on many inputs in one request (API key required); each run recorded like execute's
-export const POST = defineRoute(
-  { access: "apiKey",
-    authorize: requireApiKey,
-    params: ruleParamsSchema,
-    body: executeBatchBodySchema,
-    fieldLimits: { inputs: MAX_BATCH_INPUTS_BYTES },
-    fieldItemLimits: { inputs: MAX_INPUT_BYTES },
-  },
-  async ({ params, body }) => {
-    const target = await resolveExecuteTarget(params.id, body.version);
-    checkBatchBudget(target, body.inputs.length);
-    const results = await executeBatch(target, body.inputs);
-    return json({ version: target.version.number, results });
-  },
-);
+// POST /api/rules/:id/execute/batch — run one saved version on many inputs in one request (API key required); each run recorded like execute's.
+// Under `npm start` the lean listener (server/http/execute-listener.ts) answers this path first, with the same spec.
+export const POST = defineRoute(executeBatchSpec, async (input) => json(await runExecuteBatch(input)));
