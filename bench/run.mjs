@@ -1,9 +1,11 @@
-// `npm run bench [-- --json] [-- --quick] [-- --compare-executors]`: the same lodash-importing rule run three ways, at
+// `npm run bench [-- --json] [-- --quick] [-- --compare-executors] [-- --no-http] [-- --compare-next]`: the same lodash-importing rule run three ways, at
 // concurrency 1 and 16, each for a bounded time:
 //   floor          a direct in-process call (no sandbox at all)
 //   processPerRun  a fresh `node` process per run (the naive design)
 //   executor       the real path: supervisor → IPC → executor child → piscina worker → fresh SES compartment
 //   poolInProcess  (extra) the same pool in this process, to show what the process wall costs
+//   http           (bench/http.mjs) a node:http floor, POST /execute and /execute/batch on the started app,
+//                  its peak RSS, and the ratios to the executor's own runs/s (--no-http skips it)
 // Prints a table, and with --json one JSON object as the last line.
 // Env: BENCH_SECONDS (executor/floor seconds per concurrency, default 6), RULEBOX_EXECUTORS,
 // RULEBOX_POOL_MAX_THREADS, RULEBOX_EXECUTOR_SERIALIZATION pass through to the supervisor.
@@ -220,6 +222,12 @@ if (process.argv.includes("--compare-executors")) {
   }
 }
 
+// The HTTP section (bench/http.mjs): the same rule and input through the started app.
+if (!process.argv.includes("--no-http")) {
+  const { runHttpBench } = await import("./http.mjs");
+  results.http = await runHttpBench({ seconds, say, quietBuild: json, compareNext: process.argv.includes("--compare-next") });
+}
+
 if (!process.argv.includes("--no-pool")) {
   results.poolInProcess = {};
   for (const c of [1, 16]) results.poolInProcess[`c${c}`] = await benchPoolInProcess(c);
@@ -237,6 +245,14 @@ if (results.poolInProcess) {
     c1P50Ms: Number((results.executor.c1.p50Ms - results.poolInProcess.c1.p50Ms).toFixed(3)),
     c16ThroughputRatio: Number((results.executor.c16.runsPerSec / results.poolInProcess.c16.runsPerSec).toFixed(2)),
   };
+}
+if (results.http) {
+  results.http.ratios = {
+    executeC16VsExecutorC16: Number((results.http.execute.c16.reqPerSec / results.executor.c16.runsPerSec).toFixed(2)),
+    batchVsExecutorC16: Number((Math.max(...Object.values(results.http.batch).map((b) => b.runsPerSec)) / results.executor.c16.runsPerSec).toFixed(2)),
+    executeC16VsHttpFloorC16: Number((results.http.execute.c16.reqPerSec / results.http.floor.c16.reqPerSec).toFixed(3)),
+  };
+  say(`http ratios: ${JSON.stringify(results.http.ratios)}`);
 }
 results.targets = {
   executorC1P50LeHalfMs: results.executor.c1.p50Ms <= 0.5,
