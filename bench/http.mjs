@@ -9,7 +9,7 @@
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { freePort, startOwnServer, treeRssMb } from "./server.mjs";
+import { freePort, startOwnServer, treeRss } from "./server.mjs";
 
 const RULE_SOURCE = `import _ from "lodash";
 export default function rule(input, ctx) {
@@ -94,9 +94,11 @@ export async function runHttpBench({ seconds, say, quietBuild = false, compareNe
   results.execute = app.execute;
   results.batch = app.batch;
   results.peakRssMb = app.peakRssMb;
+  results.idleRssMb = app.idleRssMb;
+  results.peakRssByProcess = app.peakRssByProcess;
   const bad = [...Object.values(results.execute), ...Object.values(results.batch)].filter((r) => r.non2xx > 0 || r.errors > 0);
   if (bad.length) say(`WARNING: non-2xx answers or errors during the HTTP bench: ${JSON.stringify(bad.map((r) => r.statuses))}`);
-  say(`app process tree peak RSS during the HTTP bench: ${results.peakRssMb} MB`);
+  say(`app process tree RSS: ${results.idleRssMb} MB idle, ${results.peakRssMb} MB peak under the HTTP bench: ${results.peakRssByProcess.map((p) => `${p.role} ${p.mb}`).join(", ")}`);
   return results;
 }
 
@@ -106,8 +108,12 @@ async function benchApp({ seconds, say, quietBuild, env, label, batch }) {
   const results = { execute: {}, batch: {} };
   const payload = JSON.stringify({ input: INPUT });
   const server = await startOwnServer({ name: "bench-http", log: say, quietBuild, env });
-  let peakRssMb = treeRssMb(server.pid);
-  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(server.pid))), 250);
+  let peak = treeRss(server.pid);
+  const idle = peak;
+  const sampler = setInterval(() => {
+    const now = treeRss(server.pid);
+    if (now.totalMb > peak.totalMb) peak = now;
+  }, 250);
   try {
     const { rule } = await must(server.baseUrl, "POST", "/api/rules", { name: `bench ${Date.now()}`, source: RULE_SOURCE, language: "javascript" }, server.cookie);
     await must(server.baseUrl, "POST", `/api/rules/${rule.id}/publish`, { version: 1 }, server.cookie);
@@ -131,7 +137,9 @@ async function benchApp({ seconds, say, quietBuild, env, label, batch }) {
     clearInterval(sampler);
     await server.stop();
   }
-  results.peakRssMb = round(peakRssMb, 1);
+  results.peakRssMb = round(peak.totalMb, 1);
+  results.idleRssMb = round(idle.totalMb, 1);
+  results.peakRssByProcess = peak.processes.map(({ role, mb }) => ({ role, mb }));
   return results;
 }
 

@@ -96,6 +96,11 @@ export async function startOwnServer({ name, log, quietBuild = false, env = {} }
 
 /** RSS of a process and all its descendants, in MB, from /proc. */
 export function treeRssMb(rootPid) {
+  return treeRss(rootPid).totalMb;
+}
+
+/** RSS of a process tree, in MB, with each process (its role guessed from its command line). */
+export function treeRss(rootPid) {
   const read = (pid, file) => {
     try {
       return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
@@ -113,12 +118,18 @@ export function treeRssMb(rootPid) {
     children.get(ppid).push(Number(entry));
   }
   let kb = 0;
+  const processes = [];
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop();
     const match = /VmRSS:\s+(\d+) kB/.exec(read(pid, "status") ?? "");
-    if (match) kb += Number(match[1]);
+    if (match) {
+      kb += Number(match[1]);
+      const cmd = (read(pid, "cmdline") ?? "").split("\0").join(" ");
+      const role = /executor-main/.test(cmd) ? "executor" : /serve\.mjs/.test(cmd) ? "app (serve.mjs)" : /start\.mjs/.test(cmd) ? "launcher (start.mjs)" : cmd.slice(0, 60);
+      processes.push({ pid, role, mb: Math.round(Number(match[1]) / 102.4) / 10 });
+    }
     stack.push(...(children.get(pid) ?? []));
   }
-  return kb / 1024;
+  return { totalMb: kb / 1024, processes };
 }

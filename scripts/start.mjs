@@ -3,7 +3,7 @@
 // execute endpoints itself).
 // HOSTNAME (default 127.0.0.1), PORT (default 3000) and DATABASE_URL (default file:./data/rulebox.db)
 // override; the example rules are seeded by instrumentation.ts when the server starts on an empty db.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate, resolveDatabaseUrl } from "./migrate.mjs";
@@ -36,26 +36,15 @@ try {
   process.exit(1);
 }
 
-const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
-  cwd: root,
-  stdio: "inherit",
-  env,
-});
-
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"]) {
-  process.on(signal, () => {
-    stopping = true;
-    if (server.exitCode === null) server.kill(signal);
-  });
-}
-// serve.mjs exits 0 after a clean shutdown (128+signal if the signal killed it); when we asked for it, that is success.
-server.on("exit", (code, signal) => process.exit(stopping && (code === 143 || code === 130 || signal) ? 0 : (code ?? 1)));
+// The server runs in this process (one process less to keep resident): serve.mjs reads the
+// environment set here, listens, and handles SIGTERM/SIGINT itself.
+Object.assign(process.env, env);
+await import("./serve.mjs");
 
 // Tell the user where to go once the app really answers (the health route touches the db too).
 const displayHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
 const url = `http://${displayHost.includes(":") ? `[${displayHost}]` : displayHost}:${port}`;
-for (let attempt = 0; attempt < 600 && server.exitCode === null && !stopping; attempt++) {
+for (let attempt = 0; attempt < 600; attempt++) {
   try {
     const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
     if (res.ok) {
