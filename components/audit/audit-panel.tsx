@@ -9,8 +9,6 @@ import { useAction } from "@/components/lib/use-action";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
 
-export const AUDIT_PAGE_SIZE = 50;
-
 type Filters = { actor: string; ruleId: string; action: string; since: string; until: string };
 const NO_FILTERS: Filters = { actor: "", ruleId: "", action: "", since: "", until: "" };
 
@@ -25,7 +23,7 @@ function toQuery(f: Filters): AuditQuery {
   return { actor: f.actor.trim() || undefined, ruleId: f.ruleId.trim() || undefined, action: f.action || undefined, since: toIso(f.since), until: toIso(f.until) };
 }
 
-export function AuditPanel({ actions, initial }: { actions: readonly string[]; initial: { events: AuditEvent[]; nextCursor: string | null } }) {
+export function AuditPanel({ actions, pageSize, initial }: { actions: readonly string[]; pageSize: number; initial: { events: AuditEvent[]; nextCursor: string | null } }) {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [events, setEvents] = useState(initial.events);
@@ -35,7 +33,7 @@ export function AuditPanel({ actions, initial }: { actions: readonly string[]; i
 
   const load = (filters: Filters) =>
     perform(async () => {
-      const page = await api.listAudit({ ...toQuery(filters), limit: AUDIT_PAGE_SIZE });
+      const page = await api.listAudit({ ...toQuery(filters), limit: pageSize });
       setApplied(filters);
       setEvents(page.events);
       setNextCursor(page.nextCursor);
@@ -44,7 +42,7 @@ export function AuditPanel({ actions, initial }: { actions: readonly string[]; i
   const loadMore = () =>
     perform(async () => {
       if (!nextCursor) return;
-      const page = await api.listAudit({ ...toQuery(applied), cursor: nextCursor, limit: AUDIT_PAGE_SIZE });
+      const page = await api.listAudit({ ...toQuery(applied), cursor: nextCursor, limit: pageSize });
       setEvents((es) => [...es, ...page.events]);
       setNextCursor(page.nextCursor);
     });
