@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { adminStatePath } from "./e2e/admin-state";
 
 // The config is evaluated by the runner and again by each worker; the runner picks the port and the
 // database once and hands them to the workers through the environment they inherit.
@@ -52,7 +53,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // The first start of an empty database: the admin is created through /setup in the browser,
+    // as a person would after `npm start`, and every other journey reuses that signed-in state.
+    { name: "setup", testMatch: /first-admin\.setup\.ts$/, use: { browserName: "chromium" } },
+    { name: "chromium", use: { browserName: "chromium", storageState: adminStatePath() }, dependencies: ["setup"] },
+  ],
   webServer: {
     command: "node scripts/start.mjs",
     url: `${baseURL}/api/health`,
@@ -60,6 +66,7 @@ export default defineConfig({
     timeout: 240_000,
     stdout: "ignore",
     stderr: "pipe",
+    // No RULEBOX_ADMIN_*: the server starts as a fresh install does, asking for its first admin.
     env: {
       PORT: String(port),
       HOSTNAME: "127.0.0.1",

@@ -20,7 +20,11 @@ export function proxy(request: NextRequest) {
     url.search = request.nextUrl.pathname === "/" ? "" : `?next=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`;
     return NextResponse.redirect(url);
   }
-  return NextResponse.next();
+  // The page's own address, so a page whose session turns out to have ended can send the browser
+  // to sign in and back here (server/auth/page-session.ts). Set here, never taken from the client.
+  const headers = new Headers(request.headers);
+  headers.set("x-rulebox-page-path", request.nextUrl.pathname + request.nextUrl.search);
+  return NextResponse.next({ request: { headers } });
 }
 
 export const config = {

@@ -1,4 +1,6 @@
+import { requirePageUser } from "@/server/auth/page-session";
 import { listRules } from "@/server/db/rules";
+import { SessionProvider } from "@/components/auth/session";
 import { RuleList } from "@/components/rules/rule-list";
 import { AppHeader } from "@/components/ui/app-header";
 
@@ -6,9 +8,10 @@ import { AppHeader } from "@/components/ui/app-header";
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
+  const { user } = await requirePageUser();
   const rules = await listRules({});
   return (
-    <>
+    <SessionProvider user={user}>
       <AppHeader current="rules" />
       <main>
         <RuleList
@@ -19,6 +22,6 @@ export default async function HomePage() {
           }))}
         />
       </main>
-    </>
+    </SessionProvider>
   );
 }

@@ -1,10 +1,14 @@
 // Shared journey fixtures: every test fails on a console error, an uncaught page error, or a
 // request leaving the app's origin; helpers create rules through the API and drive Monaco.
+// Journeys run signed in as the first admin (storageState from the setup project) unless they
+// open a context of their own to sign in as someone else.
 import { test as base, expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 
 export const SCREENSHOT_DIR = path.join("test-results", "journeys");
+
+export { ADMIN, adminStatePath } from "./admin-state";
 
 type Guard = {
   consoleErrors: string[];

@@ -1,5 +1,9 @@
 import type { Metadata } from "next";
+import { requirePageUser } from "@/server/auth/page-session";
 import { listApiKeys } from "@/server/db/api-keys";
+import { listRules } from "@/server/db/rules";
+import { NotAllowed } from "@/components/auth/not-allowed";
+import { SessionProvider } from "@/components/auth/session";
 import { ApiKeysPanel } from "@/components/keys/api-keys-panel";
 import { AppHeader } from "@/components/ui/app-header";
 
@@ -7,14 +11,18 @@ export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "API keys" };
 
-// Thin server component: the key list (never secrets or hashes) handed to the client panel.
+// Thin server component: the key list (never secrets or hashes) and the rules a key can be scoped
+// to, handed to the client panel.
 export default async function ApiKeysPage() {
-  const keys = await listApiKeys();
+  const access = await requirePageUser("admin");
+  if (!access.allowed) return <NotAllowed user={access.user} required={access.required} what="API keys" />;
+  const [keys, rules] = await Promise.all([listApiKeys(), listRules({ includeArchived: true })]);
   return (
-    <>
+    <SessionProvider user={access.user}>
       <AppHeader current="keys" crumb="API keys" />
       <main>
         <ApiKeysPanel
+          rules={rules.map((r) => ({ id: r.id, name: r.name, archived: r.archived }))}
           initialKeys={keys.map((k) => ({
             ...k,
             createdAt: k.createdAt.toISOString(),
@@ -23,6 +31,6 @@ export default async function ApiKeysPage() {
           }))}
         />
       </main>
-    </>
+    </SessionProvider>
   );
 }

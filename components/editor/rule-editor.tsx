@@ -67,9 +67,13 @@ type Props = {
   onReady?: () => void;
   /** Extra type declarations changes (the derived RuleInput type) are applied by the workspace. */
   onMonaco?: (monaco: Monaco) => void;
+  /** A role that cannot edit the rule (viewer) sees the source read-only. */
+  readOnly?: boolean;
 };
 
-export function RuleEditor({ ref, initialSource, language, theme, onChange, onProblems, onReady, onMonaco }: Props) {
+const READ_ONLY_MESSAGE = { value: "Read-only: your role reads rules; an author or publisher edits them." };
+
+export function RuleEditor({ ref, initialSource, language, theme, onChange, onProblems, onReady, onMonaco, readOnly = false }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<MonacoEditor | null>(null);
   const monacoRef = useRef<Monaco | null>(null);
@@ -78,6 +82,7 @@ export function RuleEditor({ ref, initialSource, language, theme, onChange, onPr
   callbacks.current = { onChange, onProblems, onReady, onMonaco };
   const languageRef = useRef(language);
   const initialSourceRef = useRef(initialSource);
+  const readOnlyRef = useRef(readOnly);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
   const [analyzerError, setAnalyzerError] = useState<string | null>(null);
@@ -109,7 +114,9 @@ export function RuleEditor({ ref, initialSource, language, theme, onChange, onPr
           scrollBeyondLastLine: false,
           renderLineHighlight: "all",
           fixedOverflowWidgets: true,
-          ariaLabel: "Rule source editor",
+          ariaLabel: readOnlyRef.current ? "Rule source editor (read-only)" : "Rule source editor",
+          readOnly: readOnlyRef.current,
+          readOnlyMessage: READ_ONLY_MESSAGE,
         });
         editorRef.current = editor;
         decorationsRef.current = editor.createDecorationsCollection();
@@ -218,6 +225,11 @@ export function RuleEditor({ ref, initialSource, language, theme, onChange, onPr
     monacoRef.current?.editor.setTheme(monacoThemeName(theme));
   }, [theme, ready]);
 
+  useEffect(() => {
+    readOnlyRef.current = readOnly;
+    editorRef.current?.updateOptions({ readOnly, ariaLabel: readOnly ? "Rule source editor (read-only)" : "Rule source editor" });
+  }, [readOnly, ready]);
+
   useImperativeHandle(
     ref,
     (): RuleEditorHandle => ({
@@ -254,7 +266,7 @@ export function RuleEditor({ ref, initialSource, language, theme, onChange, onPr
 
   return (
     <div className="rb-editor-host">
-      <div ref={containerRef} className="rb-editor" data-testid="rule-editor" data-ready={ready ? "true" : "false"} />
+      <div ref={containerRef} className="rb-editor" data-testid="rule-editor" data-ready={ready ? "true" : "false"} data-readonly={readOnly ? "true" : "false"} />
       {!ready && !loadError && <div className="rb-editor-placeholder">Loading editor…</div>}
       {analyzerError && (
         <div className="rb-editor-notice" role="alert">

@@ -1,6 +1,7 @@
 "use client";
 
-// API keys for the execute endpoint: create (the secret is shown once), list, revoke with a confirm.
+// API keys for the execute endpoint: create (the secret is shown once) for every rule or a listed
+// set, list with owner and scope, revoke with a confirm.
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, type ApiKey } from "@/components/lib/api-client";
 import { useAction } from "@/components/lib/use-action";
@@ -8,7 +9,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
 
-export function ApiKeysPanel({ initialKeys }: { initialKeys: ApiKey[] }) {
+/** A rule a key can be scoped to. */
+export type ScopeRule = { id: string; name: string; archived: boolean };
+
+export function ApiKeysPanel({ initialKeys, rules }: { initialKeys: ApiKey[]; rules: ScopeRule[] }) {
+  const ruleNames = new Map(rules.map((r) => [r.id, r.name]));
   const [keys, setKeys] = useState(initialKeys);
   const [created, setCreated] = useState<{ key: ApiKey; secret: string } | null>(null);
   const [confirming, setConfirming] = useState<ApiKey | null>(null);
@@ -34,12 +39,13 @@ export function ApiKeysPanel({ initialKeys }: { initialKeys: ApiKey[] }) {
           <h1>API keys</h1>
           <p className="rb-muted" style={{ margin: "4px 0 0" }}>
             Other systems call <code>POST /api/rules/:id/execute</code> with a key: <code>Authorization: Bearer &lt;key&gt;</code>. Rulebox
-            stores only a hash of each key.
+            stores only a hash of each key. A key limited to some rules gets 403 for any other; a disabled owner&apos;s keys stop working.
           </p>
         </div>
       </div>
 
       <CreateKeyForm
+        rules={rules.filter((r) => !r.archived)}
         onCreated={async (result) => {
           setCreated(result);
           setStatus("");
@@ -65,6 +71,8 @@ export function ApiKeysPanel({ initialKeys }: { initialKeys: ApiKey[] }) {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Key</th>
+              <th scope="col">Scope</th>
+              <th scope="col">Owner</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">
@@ -86,6 +94,10 @@ export function ApiKeysPanel({ initialKeys }: { initialKeys: ApiKey[] }) {
                 <td>
                   <code>{key.prefix}…</code>
                 </td>
+                <td>
+                  <KeyScope ruleIds={key.ruleIds ?? null} ruleNames={ruleNames} />
+                </td>
+                <td>{key.ownerEmail ?? <span className="rb-muted">—</span>}</td>
                 <td>
                   <TimeAgo iso={key.createdAt} />
                 </td>
@@ -129,26 +141,72 @@ export function ApiKeysPanel({ initialKeys }: { initialKeys: ApiKey[] }) {
   );
 }
 
-function CreateKeyForm({ onCreated, onError }: { onCreated: (result: { key: ApiKey; secret: string }) => Promise<void>; onError: (err: unknown) => void }) {
+/** "All rules", or the names of the rules a key may execute. */
+function KeyScope({ ruleIds, ruleNames }: { ruleIds: string[] | null; ruleNames: Map<string, string> }) {
+  if (ruleIds === null) return <span className="rb-badge">all rules</span>;
+  const names = ruleIds.map((id) => ruleNames.get(id) ?? id);
+  return (
+    <span title={names.join("\n")}>
+      {names.length <= 2 ? names.join(", ") : `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`}
+    </span>
+  );
+}
+
+function CreateKeyForm({ rules, onCreated, onError }: { rules: ScopeRule[]; onCreated: (result: { key: ApiKey; secret: string }) => Promise<void>; onError: (err: unknown) => void }) {
   const [name, setName] = useState("");
+  const [scope, setScope] = useState<"all" | "some">("all");
+  const [picked, setPicked] = useState<Set<string>>(new Set());
   const [busy, perform] = useAction(onError);
+  const scopeMissing = scope === "some" && picked.size === 0;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const trimmed = name.trim();
-    if (!trimmed) return;
+    if (!trimmed || scopeMissing) return;
     await perform(async () => {
-      const result = await api.createApiKey(trimmed);
+      const result = await api.createApiKey(trimmed, scope === "all" ? null : rules.filter((r) => picked.has(r.id)).map((r) => r.id));
       setName("");
+      setScope("all");
+      setPicked(new Set());
       await onCreated(result);
     });
   };
+  const toggle = (id: string, on: boolean) =>
+    setPicked((p) => {
+      const next = new Set(p);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   return (
-    <form className="rb-card rb-create" onSubmit={submit} aria-label="Create API key">
+    <form className="rb-card rb-create rb-create-wrap" onSubmit={submit} aria-label="Create API key">
       <label className="rb-field">
         <span>Key name</span>
         <input className="rb-input" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Checkout service (production)" maxLength={100} required />
       </label>
-      <button type="submit" className="rb-btn rb-btn-primary" disabled={busy || name.trim() === ""}>
+      <fieldset className="rb-field rb-scope">
+        <legend>May execute</legend>
+        <label className="rb-row" style={{ gap: 6 }}>
+          <input type="radio" name="key-scope" checked={scope === "all"} onChange={() => setScope("all")} />
+          All rules
+        </label>
+        <label className="rb-row" style={{ gap: 6 }}>
+          <input type="radio" name="key-scope" checked={scope === "some"} onChange={() => setScope("some")} />
+          Only these rules
+        </label>
+        {scope === "some" && (
+          <div className="rb-scope-list" role="group" aria-label="Rules this key may execute">
+            {rules.length === 0 && <span className="rb-muted">No rules yet.</span>}
+            {rules.map((r) => (
+              <label key={r.id} className="rb-row" style={{ gap: 6 }}>
+                <input type="checkbox" checked={picked.has(r.id)} onChange={(e) => toggle(r.id, e.target.checked)} />
+                {r.name}
+              </label>
+            ))}
+          </div>
+        )}
+        {scopeMissing && <span className="rb-hint">Pick at least one rule.</span>}
+      </fieldset>
+      <button type="submit" className="rb-btn rb-btn-primary" disabled={busy || name.trim() === "" || scopeMissing}>
         {busy ? "Creating…" : "Create key"}
       </button>
     </form>

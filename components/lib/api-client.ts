@@ -1,6 +1,10 @@
 // Typed client for the Rulebox HTTP API. Every response is validated with zod; every non-2xx answer
 // becomes an ApiError carrying the server's envelope so the UI can show code, message and details.
+// A 401 means the session ended (signed out elsewhere, expired, password changed, user disabled):
+// the browser goes to sign in and comes back here afterwards.
 import { z } from "zod";
+import { roleSchema } from "@/server/auth/roles";
+import { signInHref } from "@/components/auth/next-path";
 import {
   diagnosticSchema,
   languageSchema,
@@ -35,6 +39,8 @@ export const versionSummarySchema = z.object({
   sha256: z.string(),
   language: languageSchema,
   limits: limitsSchema.partial().nullable().optional(),
+  /** Who saved it (email); null for versions saved before accounts existed. */
+  author: z.string().nullable().optional(),
   createdAt: dateString,
 });
 export type VersionSummary = z.infer<typeof versionSummarySchema>;
@@ -151,8 +157,48 @@ export const apiKeySchema = z.object({
   createdAt: dateString,
   lastUsedAt: dateString.nullable(),
   revokedAt: dateString.nullable(),
+  ownerId: z.string().nullable().optional(),
+  ownerEmail: z.string().nullable().optional(),
+  /** The rules it may execute; null: every rule. */
+  ruleIds: z.array(z.string()).nullable().optional(),
 });
 export type ApiKey = z.infer<typeof apiKeySchema>;
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  disabledAt: dateString.nullable().optional(),
+  createdAt: dateString.optional(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const auditEventSchema = z.object({
+  id: z.string(),
+  createdAt: dateString,
+  actorId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  ruleId: z.string().nullable(),
+  summary: z.string(),
+  details: z.unknown().nullable().optional(),
+  ip: z.string(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+export interface AuditQuery {
+  actor?: string;
+  ruleId?: string;
+  action?: string;
+  /** ISO date-times */
+  since?: string;
+  until?: string;
+  cursor?: string | null;
+  limit?: number;
+}
 
 export const limitCapsSchema = z.object({ defaults: limitsSchema, caps: limitsSchema });
 export type LimitCaps = z.infer<typeof limitCapsSchema>;
@@ -192,13 +238,30 @@ export function describeError(err: unknown): { title: string; lines: string[] } 
   return { title: String(err), lines: [] };
 }
 
-async function request<T>(schema: z.ZodType<T>, url: string, init?: { method?: string; body?: unknown; signal?: AbortSignal }): Promise<T> {
+/** Sends the browser to sign in, returning to the page it is on. */
+function goToSignIn(): void {
+  if (typeof window === "undefined") return;
+  window.location.assign(signInHref(window.location.pathname + window.location.search));
+}
+
+interface CallOptions {
+  method?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** false: a 401 is this call's own answer (a wrong password), not an ended session. */
+  signInOnUnauthorized?: boolean;
+}
+
+async function request<T>(schema: z.ZodType<T>, url: string, init?: CallOptions): Promise<T> {
+  const method = init?.method ?? "GET";
+  // The server refuses a POST that is not JSON (its CSRF defence), so a POST always has a JSON body.
+  const body = init?.body === undefined && method === "POST" ? {} : init?.body;
   let res: Response;
   try {
     res = await fetch(url, {
-      method: init?.method ?? "GET",
-      headers: init?.body === undefined ? undefined : { "content-type": "application/json" },
-      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
+      method,
+      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
       signal: init?.signal,
       cache: "no-store",
     });
@@ -214,6 +277,7 @@ async function request<T>(schema: z.ZodType<T>, url: string, init?: { method?: s
     throw new ApiError(res.status, "bad_response", `The server answered HTTP ${res.status} with a body that is not JSON`);
   }
   if (!res.ok) {
+    if (res.status === 401 && init?.signInOnUnauthorized !== false) goToSignIn();
     const envelope = errorEnvelopeSchema.safeParse(json);
     if (envelope.success) throw new ApiError(res.status, envelope.data.error.code, envelope.data.error.message, envelope.data.error.details);
     throw new ApiError(res.status, "http_error", `The server answered HTTP ${res.status}`);
@@ -235,7 +299,7 @@ export const api = {
   updateRule: (id: string, body: { name?: string; description?: string; limits?: LimitsInput }) =>
     request(z.object({ rule: ruleDetailSchema.partial().extend({ id: z.string() }) }), `/api/rules/${enc(id)}`, { method: "PATCH", body }),
   archiveRule: (id: string) => request(z.object({ rule: z.object({ id: z.string() }).passthrough() }), `/api/rules/${enc(id)}`, { method: "DELETE" }),
-  restoreRule: (id: string) => request(z.object({ rule: z.object({ id: z.string() }).passthrough() }), `/api/rules/${enc(id)}/restore`, { method: "POST" }),
+  restoreRule: (id: string) => request(z.object({ rule: z.object({ id: z.string() }).passthrough() }), `/api/rules/${enc(id)}/restore`, { method: "POST", body: {} }),
   getRule: (id: string) => request(z.object({ rule: ruleDetailSchema }), `/api/rules/${enc(id)}`),
   listVersions: (id: string) => request(z.object({ versions: z.array(versionSummarySchema) }), `/api/rules/${enc(id)}/versions`),
   getVersion: (id: string, n: number) => request(z.object({ version: versionSchema }), `/api/rules/${enc(id)}/versions/${n}`),
@@ -266,6 +330,34 @@ export const api = {
     request(runResponseSchema, "/api/run", { method: "POST", body, signal }),
   limits: () => request(limitCapsSchema, "/api/limits"),
   listApiKeys: () => request(z.object({ keys: z.array(apiKeySchema) }), "/api/keys"),
-  createApiKey: (name: string) => request(z.object({ key: apiKeySchema, secret: z.string() }), "/api/keys", { method: "POST", body: { name } }),
+  /** `ruleIds` null: the key may execute every rule. */
+  createApiKey: (name: string, ruleIds: string[] | null = null) =>
+    request(z.object({ key: apiKeySchema, secret: z.string() }), "/api/keys", { method: "POST", body: ruleIds === null ? { name } : { name, ruleIds } }),
   revokeApiKey: (id: string) => request(z.object({ key: apiKeySchema }), `/api/keys/${enc(id)}`, { method: "DELETE" }),
+
+  setupNeeded: () => request(z.object({ needed: z.boolean() }), "/api/auth/setup"),
+  setup: (body: { email: string; name?: string; password: string }) =>
+    request(z.object({ user: userSchema }), "/api/auth/setup", { method: "POST", body, signInOnUnauthorized: false }),
+  signIn: (body: { email: string; password: string }) =>
+    request(z.object({ user: userSchema.pick({ id: true, email: true, name: true, role: true }) }).passthrough(), "/api/auth/sign-in", {
+      method: "POST",
+      body,
+      signInOnUnauthorized: false,
+    }),
+  signOut: () => request(z.object({ signedOut: z.boolean() }), "/api/auth/sign-out", { method: "POST", body: {}, signInOnUnauthorized: false }),
+  me: () => request(z.object({ user: userSchema.pick({ id: true, email: true, name: true, role: true }) }), "/api/auth/me"),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => request(z.object({ changed: z.boolean() }), "/api/auth/password", { method: "POST", body }),
+  listUsers: () => request(z.object({ users: z.array(userSchema) }), "/api/users"),
+  createUser: (body: { email: string; name?: string; role: User["role"]; password: string }) => request(z.object({ user: userSchema }), "/api/users", { method: "POST", body }),
+  updateUser: (id: string, body: { role?: User["role"]; name?: string; disabled?: boolean; password?: string }) =>
+    request(z.object({ user: userSchema }), `/api/users/${enc(id)}`, { method: "PATCH", body }),
+  listAudit: (q: AuditQuery) => {
+    const params = new URLSearchParams();
+    for (const key of ["actor", "ruleId", "action", "since", "until", "cursor"] as const) {
+      const value = q[key];
+      if (value) params.set(key, value);
+    }
+    params.set("limit", String(q.limit ?? 50));
+    return request(z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() }), `/api/audit?${params}`);
+  },
 };

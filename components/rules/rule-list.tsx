@@ -1,10 +1,12 @@
 "use client";
 
-// The rule list: search, create (name + language), rename in place, archive and restore.
+// The rule list: search, create (name + language), rename in place, archive and restore. Creating
+// and renaming are offered to authors, archiving and restoring to publishers (the server decides).
 import Link from "next/link";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { Language } from "@/server/contracts/run";
 import { api, type RuleSummary } from "@/components/lib/api-client";
+import { useSession } from "@/components/auth/session";
 import { useAction } from "@/components/lib/use-action";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -13,6 +15,7 @@ import { STARTER_SAMPLE_INPUT, starterSource } from "@/server/contracts/starter"
 const SEARCH_DEBOUNCE_MS = 200;
 
 export function RuleList({ initialRules }: { initialRules: RuleSummary[] }) {
+  const { can } = useSession();
   const [rules, setRules] = useState(initialRules);
   const [query, setQuery] = useState("");
   const [includeArchived, setIncludeArchived] = useState(false);
@@ -64,18 +67,20 @@ export function RuleList({ initialRules }: { initialRules: RuleSummary[] }) {
         </div>
       </div>
 
-      <CreateRuleForm
-        onCreated={async (rule) => {
-          await run(async () => {
-            setQuery("");
-            const data = await api.listRules("", includeArchived);
-            setRules(data.rules);
-            setHighlightId(rule.id);
-            setStatus({ text: `Created “${rule.name}”.` });
-          });
-        }}
-        onError={setError}
-      />
+      {can("author") && (
+        <CreateRuleForm
+          onCreated={async (rule) => {
+            await run(async () => {
+              setQuery("");
+              const data = await api.listRules("", includeArchived);
+              setRules(data.rules);
+              setHighlightId(rule.id);
+              setStatus({ text: `Created “${rule.name}”.` });
+            });
+          }}
+          onError={setError}
+        />
+      )}
 
       <div className="rb-toolbar">
         <label className="rb-field" style={{ flex: 1, minWidth: 220 }}>
@@ -100,7 +105,7 @@ export function RuleList({ initialRules }: { initialRules: RuleSummary[] }) {
         {status && (
           <>
             <span>{status.text}</span>
-            {status.undoArchiveId && (
+            {status.undoArchiveId && can("publisher") && (
               <button
                 type="button"
                 className="rb-btn rb-btn-sm"
@@ -163,7 +168,7 @@ export function RuleList({ initialRules }: { initialRules: RuleSummary[] }) {
             ))}
           </tbody>
         </table>
-        {rules.length === 0 && <p className="rb-empty">{query ? `No rule matches “${query}”.` : "No rules yet — create one above."}</p>}
+        {rules.length === 0 && <p className="rb-empty">{query ? `No rule matches “${query}”.` : can("author") ? "No rules yet — create one above." : "No rules yet."}</p>}
       </div>
     </div>
   );
@@ -212,6 +217,7 @@ function RuleRow(props: {
   onError: (err: unknown) => void;
 }) {
   const { rule } = props;
+  const { can } = useSession();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(rule.name);
   const [busy, perform] = useAction(props.onError);
@@ -303,20 +309,21 @@ function RuleRow(props: {
       </td>
       <td>
         <div className="rb-row-actions">
-          {!editing && !rule.archived && (
+          {can("author") && !editing && !rule.archived && (
             <button type="button" className="rb-btn rb-btn-sm" aria-label={`Rename ${rule.name}`} onClick={() => setEditing(true)}>
               Rename
             </button>
           )}
-          {rule.archived ? (
-            <button type="button" className="rb-btn rb-btn-sm" aria-label={`Restore ${rule.name}`} onClick={props.onRestore}>
-              Restore
-            </button>
-          ) : (
-            <button type="button" className="rb-btn rb-btn-sm rb-btn-danger" aria-label={`Archive ${rule.name}`} onClick={props.onArchive}>
-              Archive
-            </button>
-          )}
+          {can("publisher") &&
+            (rule.archived ? (
+              <button type="button" className="rb-btn rb-btn-sm" aria-label={`Restore ${rule.name}`} onClick={props.onRestore}>
+                Restore
+              </button>
+            ) : (
+              <button type="button" className="rb-btn rb-btn-sm rb-btn-danger" aria-label={`Archive ${rule.name}`} onClick={props.onArchive}>
+                Archive
+              </button>
+            ))}
         </div>
       </td>
     </tr>

@@ -11,6 +11,8 @@ import { ResultView, formatJson } from "@/components/workspace/result-view";
 
 export function RunDetailDialog(props: {
   runId: string | null;
+  /** Whether Re-run, Replay exactly and Add as test input are offered: the author role. */
+  canRun?: boolean;
   onClose: () => void;
   onRerun: (input: unknown) => void;
   onUseAsInput: (input: unknown) => void;
@@ -91,7 +93,7 @@ export function RunDetailDialog(props: {
                 <pre className="rb-pre" data-testid="run-detail-input">
                   {formatJson(run.input)}
                 </pre>
-                <div className="rb-row">
+                <div className="rb-row" hidden={props.canRun === false}>
                   <button type="button" className="rb-btn rb-btn-primary rb-btn-sm" onClick={() => props.onRerun(run.input)}>
                     Re-run with this input
                   </button>
@@ -102,7 +104,7 @@ export function RunDetailDialog(props: {
                     Add as test input
                   </button>
                 </div>
-                <p className="rb-hint" style={{ margin: 0 }}>
+                <p className="rb-hint" style={{ margin: 0 }} hidden={props.canRun === false}>
                   Re-run uses the editor&apos;s current source. Replay exactly runs the code this run used, with its input and recorded clock.
                 </p>
                 {replayError !== null && <ErrorAlert error={replayError} onDismiss={() => setReplayError(null)} />}

@@ -1,9 +1,24 @@
+"use client";
+
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { UserMenu } from "@/components/auth/user-menu";
+import { useSession } from "@/components/auth/session";
 import { ThemeToggle } from "@/components/theme/theme";
 
-/** The header of the list pages: brand, an optional crumb, the main nav (marking the current page), the theme toggle. */
-export function AppHeader({ current, crumb }: { current?: "rules" | "keys"; crumb?: ReactNode }) {
+export type HeaderPage = "rules" | "keys" | "users" | "audit" | "account";
+
+/**
+ * The header of the list pages: brand, an optional crumb, the main nav (marking the current page;
+ * the admin pages only for admins), who is signed in with Sign out, the theme toggle.
+ */
+export function AppHeader({ current, crumb }: { current?: HeaderPage; crumb?: ReactNode }) {
+  const { user, can } = useSession();
+  const link = (page: HeaderPage, href: string, label: string) => (
+    <Link href={href} aria-current={current === page ? "page" : undefined}>
+      {label}
+    </Link>
+  );
   return (
     <header className="rb-header">
       <Link href="/" className="rb-brand">
@@ -16,14 +31,19 @@ export function AppHeader({ current, crumb }: { current?: "rules" | "keys"; crum
         </>
       )}
       <div className="rb-spacer" />
-      <nav aria-label="Main" className="rb-nav">
-        <Link href="/" aria-current={current === "rules" ? "page" : undefined}>
-          Rules
-        </Link>
-        <Link href="/keys" aria-current={current === "keys" ? "page" : undefined}>
-          API keys
-        </Link>
-      </nav>
+      {user && (
+        <nav aria-label="Main" className="rb-nav">
+          {link("rules", "/", "Rules")}
+          {can("admin") && (
+            <>
+              {link("keys", "/keys", "API keys")}
+              {link("users", "/users", "Users")}
+              {link("audit", "/audit", "Audit")}
+            </>
+          )}
+        </nav>
+      )}
+      <UserMenu />
       <ThemeToggle />
     </header>
   );

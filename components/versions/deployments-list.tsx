@@ -5,7 +5,7 @@
 import type { Deployment } from "@/components/lib/api-client";
 import { TimeAgo } from "@/components/ui/time-ago";
 
-export function DeploymentsList(props: { deployments: Deployment[] | null; live: number | null; busy: boolean; archived: boolean; onRollBack: (version: number) => void }) {
+export function DeploymentsList(props: { deployments: Deployment[] | null; live: number | null; busy: boolean; archived: boolean; canRollBack?: boolean; onRollBack: (version: number) => void }) {
   if (props.deployments === null) return <p className="rb-muted">Loading deployments…</p>;
   if (props.deployments.length === 0) return <p className="rb-muted">Never published: callers get “not published” until a version is.</p>;
   return (
@@ -23,9 +23,9 @@ export function DeploymentsList(props: { deployments: Deployment[] | null; live:
           </div>
           <div style={{ margin: "2px 0 6px", wordBreak: "break-word" }}>
             {d.message || <span className="rb-muted">(no message)</span>}
-            {d.actor && <span className="rb-muted"> — {d.actor}</span>}
+            {d.actor && <span className="rb-muted" aria-label="Published by"> — {d.actor}</span>}
           </div>
-          {i > 0 && d.toVersion !== props.live && (
+          {(props.canRollBack ?? true) && i > 0 && d.toVersion !== props.live && (
             <button
               type="button"
               className="rb-btn rb-btn-sm"

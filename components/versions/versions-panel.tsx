@@ -16,6 +16,8 @@ export function VersionsPanel(props: {
   onOpen: (n: number) => void;
   onDiff: (left: DiffSide, right: DiffSide) => void;
   onRestore: (n: number) => void;
+  /** Whether Restore (a new version) is offered: the author role. */
+  canRestore?: boolean;
   /** The published version, marked "live". */
   liveNumber?: number | null;
 }) {
@@ -61,7 +63,10 @@ export function VersionsPanel(props: {
                 <TimeAgo iso={v.createdAt} />
               </span>
             </div>
-            <div style={{ margin: "2px 0 6px", wordBreak: "break-word" }}>{v.message || <span className="rb-muted">(no message)</span>}</div>
+            <div style={{ margin: "2px 0 6px", wordBreak: "break-word" }}>
+              {v.message || <span className="rb-muted">(no message)</span>}
+              {v.author && <span className="rb-muted" aria-label="Author"> — {v.author}</span>}
+            </div>
             <div className="rb-row" style={{ gap: 4 }}>
               <button type="button" className="rb-btn rb-btn-sm" onClick={() => props.onOpen(v.number)} aria-label={`Open version ${v.number}`}>
                 Open
@@ -69,7 +74,7 @@ export function VersionsPanel(props: {
               <button type="button" className="rb-btn rb-btn-sm" onClick={() => props.onDiff(v.number, WORKING_COPY)} aria-label={`Diff version ${v.number} with working copy`}>
                 Diff with working copy
               </button>
-              {v.number !== props.currentNumber && (
+              {(props.canRestore ?? true) && v.number !== props.currentNumber && (
                 <button type="button" className="rb-btn rb-btn-sm" disabled={props.busy} onClick={() => props.onRestore(v.number)} aria-label={`Restore version ${v.number}`}>
                   Restore
                 </button>

@@ -13,6 +13,8 @@ export function SettingsPanel(props: {
   name: string;
   description: string;
   limits: LimitsInput;
+  /** A role that cannot edit rules sees the settings, not a form to change them. */
+  readOnly?: boolean;
   onSaved: (rule: { name: string; description: string; limits: LimitsInput }) => void;
 }) {
   const [caps, setCaps] = useState<LimitCaps | null>(null);
@@ -48,57 +50,67 @@ export function SettingsPanel(props: {
     });
   };
 
+  const readOnly = props.readOnly ?? false;
   return (
     <form
       className="rb-stack"
       aria-label="Rule settings"
       onSubmit={(e) => {
         e.preventDefault();
-        if (!hasErrors && name.trim() !== "") void save();
+        if (!readOnly && !hasErrors && name.trim() !== "") void save();
       }}
     >
-      <label className="rb-field">
-        <span>Name</span>
-        <input className="rb-input" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={name.trim() === ""} required />
-      </label>
-      <label className="rb-field">
-        <span>Description</span>
-        <textarea className="rb-textarea" style={{ fontFamily: "var(--sans)", fontSize: 14 }} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      <h3 className="rb-section-title">Limits</h3>
-      {capsError !== null && <ErrorAlert error={capsError} />}
-      <div className="rb-grid-2">
-        {FIELDS.map((f) => (
-          <label key={f.key} className="rb-field">
-            <span>
-              {f.label} ({f.unit})
-            </span>
-            <input
-              className="rb-input"
-              inputMode="numeric"
-              value={text[f.key]}
-              placeholder={caps ? String(caps.defaults[f.key]) : ""}
-              aria-invalid={errors[f.key] !== undefined}
-              aria-describedby={`limit-hint-${f.key}`}
-              onChange={(e) => setText((t) => ({ ...t, [f.key]: e.target.value }))}
-            />
-            <span id={`limit-hint-${f.key}`} className={errors[f.key] ? "rb-field-error" : "rb-hint"}>
-              {errors[f.key] ?? (caps ? `Default ${f.format(caps.defaults[f.key])} · server max ${f.format(caps.caps[f.key])}` : "Loading server caps…")}
-            </span>
-          </label>
-        ))}
-      </div>
-      {error !== null && <ErrorAlert error={error} onDismiss={() => setError(null)} />}
-      {saved && (
-        <p role="status" className="rb-hint" style={{ margin: 0 }}>
-          {saved}
+      {/* A disabled fieldset makes every control inside read-only at once. */}
+      <fieldset disabled={readOnly} className="rb-stack" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+        <label className="rb-field">
+          <span>Name</span>
+          <input className="rb-input" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={name.trim() === ""} required />
+        </label>
+        <label className="rb-field">
+          <span>Description</span>
+          <textarea className="rb-textarea" style={{ fontFamily: "var(--sans)", fontSize: 14 }} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <h3 className="rb-section-title">Limits</h3>
+        {capsError !== null && <ErrorAlert error={capsError} />}
+        <div className="rb-grid-2">
+          {FIELDS.map((f) => (
+            <label key={f.key} className="rb-field">
+              <span>
+                {f.label} ({f.unit})
+              </span>
+              <input
+                className="rb-input"
+                inputMode="numeric"
+                value={text[f.key]}
+                placeholder={caps ? String(caps.defaults[f.key]) : ""}
+                aria-invalid={errors[f.key] !== undefined}
+                aria-describedby={`limit-hint-${f.key}`}
+                onChange={(e) => setText((t) => ({ ...t, [f.key]: e.target.value }))}
+              />
+              <span id={`limit-hint-${f.key}`} className={errors[f.key] ? "rb-field-error" : "rb-hint"}>
+                {errors[f.key] ?? (caps ? `Default ${f.format(caps.defaults[f.key])} · server max ${f.format(caps.caps[f.key])}` : "Loading server caps…")}
+              </span>
+            </label>
+          ))}
+        </div>
+        {error !== null && <ErrorAlert error={error} onDismiss={() => setError(null)} />}
+        {saved && (
+          <p role="status" className="rb-hint" style={{ margin: 0 }}>
+            {saved}
+          </p>
+        )}
+      </fieldset>
+      {readOnly ? (
+        <p className="rb-hint" style={{ margin: 0 }}>
+          Read-only: your role reads rules; an author changes the name, description and limits.
         </p>
+      ) : (
+        <div className="rb-row">
+          <button type="submit" className="rb-btn rb-btn-primary" disabled={busy || hasErrors || name.trim() === ""}>
+            {busy ? "Saving…" : "Save settings"}
+          </button>
+        </div>
       )}
-      <div className="rb-row">
-        <button type="submit" className="rb-btn rb-btn-primary" disabled={busy || hasErrors || name.trim() === ""}>
-          {busy ? "Saving…" : "Save settings"}
-        </button>
-      </div>
     </form>
   );
 }

@@ -33,6 +33,8 @@ export function TestInputsPanel(props: {
   statuses: Record<string, CaseStatus | undefined>;
   busyKeys: Set<string>;
   runningAll: boolean;
+  /** A role that cannot edit test cases: inputs are shown, not edited, saved or run. */
+  readOnly?: boolean;
   onSelect: (key: string) => void;
   onChange: (key: string, patch: Partial<CaseDraft>) => void;
   onSave: (key: string) => void;
@@ -47,15 +49,20 @@ export function TestInputsPanel(props: {
   // A case Run all could not run (its JSON does not parse) counts against the tally, never silently.
   const notRun = props.drafts.filter((d) => props.statuses[d.key]?.state === "invalid").length;
   const total = withExpectation.length + notRun;
+  const readOnly = props.readOnly ?? false;
   return (
     <div className="rb-stack">
       <div className="rb-row">
-        <button type="button" className="rb-btn rb-btn-sm" onClick={props.onAdd}>
-          + New input
-        </button>
-        <button type="button" className="rb-btn rb-btn-sm" onClick={props.onRunAll} disabled={props.runningAll || props.drafts.length === 0}>
-          {props.runningAll ? "Running all…" : "Run all"}
-        </button>
+        {!readOnly && (
+          <>
+            <button type="button" className="rb-btn rb-btn-sm" onClick={props.onAdd}>
+              + New input
+            </button>
+            <button type="button" className="rb-btn rb-btn-sm" onClick={props.onRunAll} disabled={props.runningAll || props.drafts.length === 0}>
+              {props.runningAll ? "Running all…" : "Run all"}
+            </button>
+          </>
+        )}
         <span className="rb-spacer" />
         {total > 0 && !props.runningAll && (
           <span role="status" className={`rb-badge ${passed === total ? "rb-badge-pass" : "rb-badge-fail"}`}>
@@ -63,7 +70,7 @@ export function TestInputsPanel(props: {
           </span>
         )}
       </div>
-      {props.drafts.length === 0 && <p className="rb-muted">No inputs yet. Add one to run the rule against it.</p>}
+      {props.drafts.length === 0 && <p className="rb-muted">{readOnly ? "No saved inputs." : "No inputs yet. Add one to run the rule against it."}</p>}
       {props.drafts.map((d) => {
         const v = validateDraft(d);
         const dirty = isDraftDirty(d);
@@ -80,6 +87,7 @@ export function TestInputsPanel(props: {
                   style={{ flex: 1, minWidth: 0, height: 26 }}
                   value={d.name}
                   aria-label="Input name"
+                  readOnly={readOnly}
                   aria-invalid={v.nameError !== null}
                   onChange={(e) => props.onChange(d.key, { name: e.target.value })}
                   onFocus={() => props.onSelect(d.key)}
@@ -101,6 +109,7 @@ export function TestInputsPanel(props: {
                   <button
                     type="button"
                     className="rb-btn rb-btn-ghost rb-btn-sm"
+                    hidden={readOnly}
                     disabled={!v.input.ok}
                     onClick={() => v.input.ok && props.onChange(d.key, { inputText: prettyJson(v.input.value) })}
                   >
@@ -113,6 +122,7 @@ export function TestInputsPanel(props: {
                   rows={Math.min(14, Math.max(4, d.inputText.split("\n").length + 1))}
                   spellCheck={false}
                   value={d.inputText}
+                  readOnly={readOnly}
                   aria-invalid={!v.input.ok}
                   aria-describedby={!v.input.ok ? `${inputId}-err` : undefined}
                   onChange={(e) => props.onChange(d.key, { inputText: e.target.value })}
@@ -123,7 +133,7 @@ export function TestInputsPanel(props: {
                   </div>
                 )}
                 <label className="rb-row" style={{ gap: 6 }}>
-                  <input type="checkbox" checked={d.expectEnabled} onChange={(e) => props.onChange(d.key, { expectEnabled: e.target.checked })} />
+                  <input type="checkbox" checked={d.expectEnabled} disabled={readOnly} onChange={(e) => props.onChange(d.key, { expectEnabled: e.target.checked })} />
                   Expect an output (makes this a test case)
                 </label>
                 {d.expectEnabled && (
@@ -137,6 +147,7 @@ export function TestInputsPanel(props: {
                       rows={Math.min(10, Math.max(3, d.expectedText.split("\n").length + 1))}
                       spellCheck={false}
                       value={d.expectedText}
+                      readOnly={readOnly}
                       aria-invalid={v.expected !== null && !v.expected.ok}
                       onChange={(e) => props.onChange(d.key, { expectedText: e.target.value })}
                     />
@@ -147,7 +158,7 @@ export function TestInputsPanel(props: {
                     )}
                   </>
                 )}
-                <div className="rb-row">
+                <div className="rb-row" hidden={readOnly}>
                   <button
                     type="button"
                     className="rb-btn rb-btn-sm rb-btn-primary"

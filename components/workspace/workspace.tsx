@@ -2,7 +2,9 @@
 
 // The rule workspace: editor on the left with Result/Problems below it, Test inputs, Versions,
 // History and Settings on the right. This component owns the working copy's state (dirty flag,
-// saved baseline, selected input, last result) and wires the panels to the API.
+// saved baseline, selected input, last result) and wires the panels to the API. What a role cannot
+// do is not offered (a viewer gets a read-only editor and no Run/Save/Publish; only a publisher
+// publishes, rolls back, archives and restores); the server refuses it regardless.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -15,6 +17,8 @@ import { useTheme, ThemeToggle } from "@/components/theme/theme";
 import { Tabs } from "@/components/ui/tabs";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorAlert } from "@/components/ui/error-alert";
+import { useSession } from "@/components/auth/session";
+import { UserMenu } from "@/components/auth/user-menu";
 import { ResultView, type RunView } from "./result-view";
 import { TestInputsPanel, type CaseStatus } from "./test-inputs-panel";
 import { SettingsPanel } from "./settings-panel";
@@ -84,6 +88,9 @@ function toRunView(r: RunResponse): RunView {
 export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule: WorkspaceRule; testCases: StoredCase[]; fingerprint: string }) {
   const theme = useTheme();
   const router = useRouter();
+  const { user, can } = useSession();
+  const canEdit = can("author");
+  const canPublish = can("publisher");
   const editorRef = useRef<RuleEditorHandle | null>(null);
   const monacoRef = useRef<Monaco | null>(null);
 
@@ -224,9 +231,13 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
     [persistWorkingCopy],
   );
   const editorReadyOnce = useRef(false);
+  const canEditRef = useRef(canEdit);
+  canEditRef.current = canEdit;
   const onEditorReady = useCallback(() => {
     if (editorReadyOnce.current) return;
     editorReadyOnce.current = true;
+    // A read-only editor cannot take back unsaved changes (left here under another account, say).
+    if (!canEditRef.current) return;
     const copy = readWorkingCopy(initialRule.id);
     if (!copy) return;
     const saved = baselineRef.current;
@@ -601,7 +612,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
   const runBlockedRef = useRef(false);
   const archivedRef = useRef(rule.archived);
   archivedRef.current = rule.archived;
-  runBlockedRef.current = running || runningAll || saveOpen || openRunId !== null;
+  runBlockedRef.current = !canEdit || running || runningAll || saveOpen || openRunId !== null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = isMac() ? e.metaKey : e.ctrlKey;
@@ -613,7 +624,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
       } else if (e.key.toLowerCase() === "s" && !e.shiftKey) {
         e.preventDefault();
         e.stopPropagation();
-        if (!archivedRef.current) setSaveOpen(true);
+        if (!archivedRef.current && canEditRef.current) setSaveOpen(true);
       }
     };
     // Capture phase: handled before Monaco's own keybindings (Ctrl+Enter would insert a line).
@@ -677,29 +688,43 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
           <LiveBadge live={deployments.published} latest={versions?.[0]?.number ?? baseline.number} />
         </div>
         <div className="rb-spacer" />
+        {!canEdit && (
+          <span className="rb-readonly-note" role="note" title={`Your role (${user?.role ?? "signed out"}) reads rules; an author edits and runs them`}>
+            Read-only
+          </span>
+        )}
         <label className="rb-row" style={{ gap: 6 }}>
           <span className="visually-hidden">Language</span>
-          <select className="rb-select" aria-label="Language" value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+          <select className="rb-select" aria-label="Language" value={language} disabled={!canEdit} onChange={(e) => setLanguage(e.target.value as Language)}>
             <option value="typescript">TypeScript</option>
             <option value="javascript">JavaScript</option>
           </select>
         </label>
-        <button type="button" className="rb-btn rb-btn-primary" aria-label="Run" aria-keyshortcuts="Control+Enter Meta+Enter" onClick={() => void runSelected()} disabled={running} title={`Run against the selected input (${modKey}+Enter)`}>
-          {running ? "Running…" : "Run"} <span className="rb-kbd">{modKey}+↵</span>
-        </button>
-        <button type="button" className="rb-btn" aria-label="Save" aria-keyshortcuts="Control+S Meta+S" onClick={() => setSaveOpen(true)} disabled={rule.archived} title={rule.archived ? "Archived rules take no new versions: restore the rule first" : `Save a new version (${modKey}+S)`}>
-          Save <span className="rb-kbd">{modKey}+S</span>
-        </button>
-        <button
-          type="button"
-          className="rb-btn"
-          aria-label="Publish"
-          onClick={() => setPublishOpen(true)}
-          disabled={rule.archived || !versions || versions.length === 0}
-          title={rule.archived ? "Archived rules cannot be published: restore the rule first" : "Make a saved version the live one"}
-        >
-          Publish
-        </button>
+        {canEdit && (
+          <>
+            <button type="button" className="rb-btn rb-btn-primary" aria-label="Run" aria-keyshortcuts="Control+Enter Meta+Enter" onClick={() => void runSelected()} disabled={running} title={`Run against the selected input (${modKey}+Enter)`}>
+              {running ? "Running…" : "Run"} <span className="rb-kbd">{modKey}+↵</span>
+            </button>
+            <button type="button" className="rb-btn" aria-label="Save" aria-keyshortcuts="Control+S Meta+S" onClick={() => setSaveOpen(true)} disabled={rule.archived} title={rule.archived ? "Archived rules take no new versions: restore the rule first" : `Save a new version (${modKey}+S)`}>
+              Save <span className="rb-kbd">{modKey}+S</span>
+            </button>
+          </>
+        )}
+        {canPublish && (
+          <button
+            type="button"
+            className="rb-btn"
+            aria-label="Publish"
+            onClick={() => setPublishOpen(true)}
+            disabled={rule.archived || !versions || versions.length === 0}
+            title={rule.archived ? "Archived rules cannot be published: restore the rule first" : "Make a saved version the live one"}
+          >
+            Publish
+          </button>
+        )}
+        <UserMenu
+          beforeLeave={() => !(dirty || unsavedInputs) || window.confirm("You have unsaved changes. Sign out anyway?")}
+        />
         <ThemeToggle />
       </header>
 
@@ -725,9 +750,11 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
         {rule.archived && (
           <div className="rb-archived-banner" role="status">
             <span>This rule is archived: you can still run it here, but it takes no new versions and other systems cannot execute it.</span>
-            <button type="button" className="rb-btn rb-btn-sm" disabled={unarchiving} onClick={() => void unarchive()}>
-              {unarchiving ? "Restoring…" : "Restore rule"}
-            </button>
+            {canPublish && (
+              <button type="button" className="rb-btn rb-btn-sm" disabled={unarchiving} onClick={() => void unarchive()}>
+                {unarchiving ? "Restoring…" : "Restore rule"}
+              </button>
+            )}
           </div>
         )}
       </div>
@@ -744,6 +771,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
               onProblems={setProblems}
               onMonaco={onMonaco}
               onReady={onEditorReady}
+              readOnly={!canEdit}
             />
             {overlay && (
               <div className="rb-overlay" role="region" aria-label={overlay.kind === "diff" ? "Diff" : overlay.kind === "run-source" ? "Code of the run" : `Version ${overlay.number}`}>
@@ -759,7 +787,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
                       <button type="button" className="rb-btn rb-btn-sm" onClick={() => void openDiff(overlay.number, WORKING_COPY)}>
                         Diff with working copy
                       </button>
-                      {overlay.number !== baseline.number && (
+                      {canEdit && overlay.number !== baseline.number && (
                         <button type="button" className="rb-btn rb-btn-sm" disabled={restoring} onClick={() => void restoreVersion(overlay.number)}>
                           Restore as new version
                         </button>
@@ -829,7 +857,13 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
                 </div>
               ) : (
                 <div className="rb-muted">
-                  <p style={{ marginTop: 0 }}>{running ? "Running…" : `Run the rule (${modKey}+Enter) to see its output, logs and errors here.`}</p>
+                  <p style={{ marginTop: 0 }}>
+                    {!canEdit
+                      ? "Your role reads rules but does not run them: the History tab shows the recorded runs."
+                      : running
+                        ? "Running…"
+                        : `Run the rule (${modKey}+Enter) to see its output, logs and errors here.`}
+                  </p>
                   <p className="rb-hint">
                     Keyboard: Tab indents in the editor; <kbd className="rb-kbd">{modKey === "⌘" ? "Ctrl+Shift+M" : "Ctrl+M"}</kbd> makes Tab move focus out of it instead, to the inputs and panels.
                   </p>
@@ -875,6 +909,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
               statuses={caseStatuses}
               busyKeys={busyKeys}
               runningAll={runningAll}
+              readOnly={!canEdit}
               onSelect={setSelectedKey}
               onChange={patchDraft}
               onSave={(k) => void saveDraft(k)}
@@ -898,13 +933,14 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
               onOpen={(n) => void openVersion(n)}
               onDiff={(l, r) => void openDiff(l, r)}
               onRestore={(n) => void restoreVersion(n)}
+              canRestore={canEdit}
               liveNumber={deployments.published}
             />
           )}
           {sideTab === "versions" && (
             <section aria-label="Deployment timeline" className="rb-stack" style={{ marginTop: 12 }}>
               <h3 style={{ margin: 0, fontSize: 13 }}>Deployments</h3>
-              <DeploymentsList deployments={deployments.deployments} live={deployments.published} busy={deployments.publishing} archived={rule.archived} onRollBack={(n) => void rollBack(n)} />
+              <DeploymentsList deployments={deployments.deployments} live={deployments.published} busy={deployments.publishing} archived={rule.archived} canRollBack={canPublish} onRollBack={(n) => void rollBack(n)} />
             </section>
           )}
           {sideTab === "history" && <RunHistoryPanel ruleId={rule.id} refreshToken={historyToken} onOpen={setOpenRunId} />}
@@ -915,40 +951,33 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
               name={rule.name}
               description={rule.description}
               limits={rule.limits}
+              readOnly={!canEdit}
               onSaved={(s) => setRule((r) => ({ ...r, ...s }))}
             />
           </div>
         </Tabs>
       </div>
 
-      <PublishDialog
-
-        open={publishOpen}
-
-        ruleId={rule.id}
-
-        versions={versions ?? []}
-
-        live={deployments.published}
-
-        initialVersion={versions?.[0]?.number ?? null}
-
-        publishing={deployments.publishing}
-
-        theme={theme}
-
-        onClose={() => setPublishOpen(false)}
-
-        onPublish={(v, message) => void publishVersion(v, message)}
-
-        onError={pushError}
-
-      />
+      {canPublish && (
+        <PublishDialog
+          open={publishOpen}
+          ruleId={rule.id}
+          versions={versions ?? []}
+          live={deployments.published}
+          initialVersion={versions?.[0]?.number ?? null}
+          publishing={deployments.publishing}
+          theme={theme}
+          onClose={() => setPublishOpen(false)}
+          onPublish={(v, message) => void publishVersion(v, message)}
+          onError={pushError}
+        />
+      )}
 
       <SaveDialog open={saveOpen} saving={saving} language={language} unchangedFrom={dirty ? null : baseline.number} nextNumber={(versions?.[0]?.number ?? baseline.number ?? 0) + 1} onClose={() => setSaveOpen(false)} onSave={(m) => void saveVersion(m)} />
 
       <RunDetailDialog
         runId={openRunId}
+        canRun={canEdit}
         onClose={() => setOpenRunId(null)}
         onJump={(run, line, column) => void jumpToRunFrame(run, line, column)}
         onRerun={(input) => {
