@@ -5,6 +5,20 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["piscina", "better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "ses", "ts-blank-space", "typescript"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // No page of Rulebox may be framed (clickjacking), and browsers must not guess content types.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -88,16 +88,23 @@ export async function revokeUserSessions(userId: string, keep?: string): Promise
   return count;
 }
 
-/** The session token a request carries in its Cookie header, or null. */
+/**
+ * The session token a request carries in its Cookie header, or null. Tokens are base64url, so the
+ * value is taken as sent (no decoding). Two session cookies are refused (null): a sibling
+ * subdomain can plant a second one ("cookie tossing") that the browser would send first.
+ */
 export function readSessionCookie(headers: { get(name: string): string | null }): string | null {
   const header = headers.get("cookie");
   if (!header) return null;
+  let token: string | null = null;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    if (token !== null) return null;
+    token = part.slice(eq + 1).trim();
   }
-  return null;
+  return token;
 }
 
 /** Whether the browser reached us over HTTPS (directly or through a proxy that says so). */

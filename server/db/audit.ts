@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   "auth.sign_in_failed",
   "auth.sign_out",
   "auth.password_change",
+  "auth.password_change_failed",
   "user.create",
   "user.update",
   "rule.create",

@@ -84,12 +84,24 @@ export async function findUserWithHash(id: string) {
   return db.user.findUnique({ where: { id } });
 }
 
-/** Records a failed sign-in against the account; returns the new count. */
-export async function recordFailedSignIn(id: string, lockedUntil: (failures: number) => Date | null): Promise<number> {
+/**
+ * Counts a sign-in attempt against the account before its password is checked, unless the account
+ * is locked: returns the attempt's number, or null when locked. When the count reaches the free
+ * attempts, the same transaction locks the account for `lockMs(n)`, so of concurrent attempts past
+ * that point only this one is checked (the others find the lock: the row stays locked by this
+ * UPDATE until commit, on PostgreSQL as on SQLite). A success resets the count.
+ */
+export async function reserveSignInAttempt(id: string, lockMs: (attempt: number) => number | null): Promise<number | null> {
   return writeTransaction(async (tx) => {
-    const row = await tx.user.update({ where: { id }, data: { failedSignIns: { increment: 1 } }, select: { failedSignIns: true } });
-    const until = lockedUntil(row.failedSignIns);
-    if (until) await tx.user.update({ where: { id }, data: { lockedUntil: until } });
+    const now = new Date();
+    const { count } = await tx.user.updateMany({
+      where: { id, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+      data: { failedSignIns: { increment: 1 } },
+    });
+    if (count === 0) return null;
+    const row = await tx.user.findUniqueOrThrow({ where: { id }, select: { failedSignIns: true } });
+    const lock = lockMs(row.failedSignIns);
+    if (lock !== null) await tx.user.update({ where: { id }, data: { lockedUntil: new Date(now.getTime() + lock) } });
     return row.failedSignIns;
   });
 }

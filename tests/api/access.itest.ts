@@ -304,7 +304,8 @@ describe("sessions", () => {
     const { cookie } = await signIn(user.email);
     expect((await call("PATCH", `/api/users/${user.id}`, { disabled: true })).status).toBe(200);
     expect((await call("GET", "/api/rules", undefined, { cookie })).status).toBe(401);
-    expect(await signIn(user.email)).toMatchObject({ status: 403, body: { error: { code: "forbidden", message: expect.stringMatching(/disabled/) } } });
+    // Answered like a wrong password, even with the right one: it must not reveal the account.
+    expect(await signIn(user.email)).toMatchObject({ status: 401, body: { error: { code: "unauthorized", message: "the email or password is wrong" } } });
     expect((await call("PATCH", `/api/users/${user.id}`, { disabled: false })).status).toBe(200);
     expect((await signIn(user.email)).status).toBe(200);
     const me = (await call("GET", "/api/auth/me")).body.user;
@@ -341,6 +342,45 @@ describe("sessions", () => {
     const failures = await call("GET", `/api/audit?action=auth.sign_in_failed&actor=${encodeURIComponent(user.email)}`);
     expect(failures.body.events.length).toBe(5);
     expect(failures.body.events[0]).toMatchObject({ actorEmail: user.email, ip: client["x-forwarded-for"] });
+  });
+
+  it("checks at most the free attempts of a burst of concurrent guesses; the rest are refused unverified", async () => {
+    const user = await createUser("viewer");
+    const client = { "x-forwarded-for": "192.0.2.91" };
+    const answers = await Promise.all(Array.from({ length: 30 }, () => signIn(user.email, "wrong guess", client)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(6);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(24);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    // Locked: the right password is refused too until the lock ends.
+    expect((await signIn(user.email, PASSWORD, { "x-forwarded-for": "192.0.2.92" })).status).toBe(429);
+    const checked = await call("GET", `/api/audit?action=auth.sign_in_failed&actor=${encodeURIComponent(user.email)}&limit=100`);
+    expect(checked.body.events.length).toBe(statuses.filter((s) => s === 401).length);
+  });
+
+  it("throttles wrong current passwords on password change like sign-ins, and audits them", async () => {
+    const user = await createUser("author");
+    const { cookie } = await signIn(user.email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await call("POST", "/api/auth/password", { currentPassword: `guess ${i}`, newPassword: "a brand new long password" }, { cookie })).status);
+    expect(statuses.slice(0, 5)).toEqual([403, 403, 403, 403, 403]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    const failed = await call("GET", `/api/audit?action=auth.password_change_failed&actor=${encodeURIComponent(user.email)}`);
+    expect(failed.body.events.length).toBe(5);
+  });
+
+  it("treats a malformed or doubled session cookie as no session (401, never 500)", async () => {
+    expect((await call("GET", "/api/auth/me", undefined, { cookie: "rulebox_session=%E0%A4%A" })).status).toBe(401);
+    expect((await call("POST", "/api/auth/sign-out", {}, { cookie: "rulebox_session=%E0%A4%A" })).status).toBe(200);
+    const real = inject("adminCookie");
+    expect((await call("GET", "/api/auth/me", undefined, { cookie: `${real}; rulebox_session=${"B".repeat(43)}` })).status).toBe(401);
+    expect((await call("GET", "/api/auth/me", undefined, { cookie: real })).status).toBe(200);
+  });
+
+  it("refuses control and text-direction characters in emails and names (they would forge the audit trail)", async () => {
+    const res = await signIn("a\u001b[2Jx\u202e@x.example", "whatever it is");
+    expect(res).toMatchObject({ status: 422, body: { error: { code: "validation_failed" } } });
+    expect((await post("/api/keys", { name: "evil\u202ename" })).status).toBe(422);
   });
 
   it("answers an unknown email exactly like a wrong password, and throttles a client that keeps failing across accounts", async () => {

@@ -7,7 +7,8 @@ import { startServer, type StartedServer } from "../harness/server";
 describe("first start of an empty database", () => {
   let app: StartedServer;
   beforeAll(async () => {
-    app = await startServer({ RULEBOX_ADMIN_EMAIL: "" });
+    // RULEBOX_TRUSTED_PROXIES at its default (0): no proxy in front, so X-Forwarded-For is not believed.
+    app = await startServer({ RULEBOX_ADMIN_EMAIL: "", RULEBOX_TRUSTED_PROXIES: "0" });
   });
   afterAll(async () => {
     await app?.stop();
@@ -56,6 +57,14 @@ describe("first start of an empty database", () => {
     expect(users.body.users).toHaveLength(1);
     const audit = await send("GET", "/api/audit?action=auth.setup", undefined, cookie);
     expect(audit.body.events).toHaveLength(1);
+    // With no trusted proxy, a client's own X-Forwarded-For is replaced by the socket's address.
+    await fetch(`${app.baseUrl}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": "6.6.6.6" }, body: JSON.stringify({ email: "nobody@example.com", password: "a wrong password" }) });
+    const failed = await send("GET", "/api/audit?action=auth.sign_in_failed", undefined, cookie);
+    expect(failed.body.events[0].ip).toBe("127.0.0.1");
+    // Pages cannot be framed.
+    const page = await fetch(`${app.baseUrl}/sign-in`, { headers: { cookie } });
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
   });
 });
 

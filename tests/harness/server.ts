@@ -97,7 +97,13 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const adminEnv = admin ? { RULEBOX_ADMIN_EMAIL: admin.email, RULEBOX_ADMIN_PASSWORD: admin.password } : { RULEBOX_ADMIN_EMAIL: "", RULEBOX_ADMIN_PASSWORD: "" };
   const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", HOSTNAME: "127.0.0.1", PORT: String(port), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", ...extraEnv, ...adminEnv },
+    env: { ...process.env, NODE_ENV: "production", HOSTNAME: "127.0.0.1", PORT: String(port), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1",
+      // As if behind one proxy: tests name their client in X-Forwarded-For (per-client throttles,
+      // audit addresses). setup.itest.ts checks the default (0: the header is the socket's).
+      RULEBOX_TRUSTED_PROXIES: "1",
+      ...extraEnv,
+      ...adminEnv,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
