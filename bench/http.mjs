@@ -10,21 +10,8 @@ import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort, startOwnServer, treeRss } from "./server.mjs";
+import { INPUT, RULE_SOURCE } from "./rule.mjs";
 
-const RULE_SOURCE = `import _ from "lodash";
-export default function rule(input, ctx) {
-  const total = _.sumBy(input.items, (item) => item.price * item.qty);
-  return { total, discount: total > 100 ? 0.1 : 0, skus: _.uniq(_.map(input.items, "sku")).length };
-}
-`;
-const INPUT = {
-  items: [
-    { sku: "A-1", price: 19.5, qty: 2 },
-    { sku: "B-2", price: 42, qty: 1 },
-    { sku: "A-1", price: 19.5, qty: 1 },
-    { sku: "C-3", price: 7.25, qty: 4 },
-  ],
-};
 const BATCH_SIZE = 100;
 
 const round = (n, digits = 3) => Number(n.toFixed(digits));

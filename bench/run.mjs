@@ -16,6 +16,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import _ from "lodash";
+import { EXPECTED, INPUT, RULE_SOURCE } from "./rule.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const json = process.argv.includes("--json");
@@ -23,21 +24,6 @@ const quick = process.argv.includes("--quick");
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 2 : 6));
 const say = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
-const RULE_SOURCE = `import _ from "lodash";
-export default function rule(input, ctx) {
-  const total = _.sumBy(input.items, (item) => item.price * item.qty);
-  return { total, discount: total > 100 ? 0.1 : 0, skus: _.uniq(_.map(input.items, "sku")).length };
-}
-`;
-const INPUT = {
-  items: [
-    { sku: "A-1", price: 19.5, qty: 2 },
-    { sku: "B-2", price: 42, qty: 1 },
-    { sku: "A-1", price: 19.5, qty: 1 },
-    { sku: "C-3", price: 7.25, qty: 4 },
-  ],
-};
-const EXPECTED = { total: 129.5, discount: 0.1, skus: 3 };
 const LIMITS = { timeoutMs: 1000, memoryMb: 64, maxOutputBytes: 65_536, maxLogBytes: 16_384 };
 
 function summarize(latencies, elapsedMs) {
