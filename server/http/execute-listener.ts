@@ -65,6 +65,10 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<string> {
       }
     });
     req.once("error", reject);
+    // A client that goes away mid-body: settle, so the request stops counting as in flight.
+    req.once("close", () => {
+      if (!req.complete) reject(badJson("the request body ended early (the client closed the connection)"));
+    });
   });
 }
 
