@@ -49,6 +49,8 @@ for (let attempt = 0; attempt < 600; attempt++) {
     const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
     if (res.ok) {
       console.log(`rulebox: serving on ${url} (database ${database.dialect === "sqlite" ? database.file : "postgresql"})`);
+      const setup = await fetch(`${url}/api/auth/setup`).then((r) => r.json(), () => null);
+      if (setup?.needed) console.log(`rulebox: no account yet: open ${url}/setup to create the first admin`);
       break;
     }
   } catch {
