@@ -9,6 +9,7 @@
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { freePort, startOwnServer, treeRss } from "./server.mjs";
 import { INPUT, RULE_SOURCE } from "./rule.mjs";
 
@@ -136,8 +137,9 @@ function strip(r) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const json = process.argv.includes("--json");
+  const { values: flags } = parseArgs({ options: { json: { type: "boolean", default: false }, "compare-next": { type: "boolean", default: false } }, strict: true });
+  const json = flags.json;
   const say = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
-  const results = await runHttpBench({ seconds: Number(process.env.BENCH_SECONDS ?? 6), say, quietBuild: json, compareNext: process.argv.includes("--compare-next") });
+  const results = await runHttpBench({ seconds: Number(process.env.BENCH_SECONDS ?? 6), say, quietBuild: json, compareNext: flags["compare-next"] });
   if (json) process.stdout.write(`${JSON.stringify(results)}\n`);
 }

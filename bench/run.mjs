@@ -17,10 +17,23 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import _ from "lodash";
 import { EXPECTED, INPUT, RULE_SOURCE } from "./rule.mjs";
+import { parseArgs } from "node:util";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const json = process.argv.includes("--json");
-const quick = process.argv.includes("--quick");
+// Strict: an unknown or misspelt flag is an error, not a silently different benchmark.
+const { values: flags } = parseArgs({
+  options: {
+    json: { type: "boolean", default: false },
+    quick: { type: "boolean", default: false },
+    "compare-executors": { type: "boolean", default: false },
+    "no-http": { type: "boolean", default: false },
+    "compare-next": { type: "boolean", default: false },
+    "no-pool": { type: "boolean", default: false },
+  },
+  strict: true,
+});
+const json = flags.json;
+const quick = flags.quick;
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 2 : 6));
 const say = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -200,7 +213,7 @@ const { out: executorResults, stats } = await benchExecutorConfig(undefined);
 results.executor = executorResults;
 say(`executor       c1 ${JSON.stringify(results.executor.c1)}\n               c16 ${JSON.stringify(results.executor.c16)}  (${stats.executors.length} executor processes)`);
 // --compare-executors: the same with 1 and with 2 executor processes (RULEBOX_EXECUTORS).
-if (process.argv.includes("--compare-executors")) {
+if (flags["compare-executors"]) {
   results.executorByProcessCount = {};
   for (const n of [1, 2]) {
     results.executorByProcessCount[n] = (await benchExecutorConfig(n)).out;
@@ -209,12 +222,12 @@ if (process.argv.includes("--compare-executors")) {
 }
 
 // The HTTP section (bench/http.mjs): the same rule and input through the started app.
-if (!process.argv.includes("--no-http")) {
+if (!flags["no-http"]) {
   const { runHttpBench } = await import("./http.mjs");
-  results.http = await runHttpBench({ seconds, say, quietBuild: json, compareNext: process.argv.includes("--compare-next") });
+  results.http = await runHttpBench({ seconds, say, quietBuild: json, compareNext: flags["compare-next"] });
 }
 
-if (!process.argv.includes("--no-pool")) {
+if (!flags["no-pool"]) {
   results.poolInProcess = {};
   for (const c of [1, 16]) results.poolInProcess[`c${c}`] = await benchPoolInProcess(c);
   say(`poolInProcess  c1 ${JSON.stringify(results.poolInProcess.c1)}\n               c16 ${JSON.stringify(results.poolInProcess.c16)}  (same pool, no process wall)`);
