@@ -1,6 +1,6 @@
 import "server-only";
 // People's accounts (issue 9): rows of User, as the API shows them (never the password hash).
-import { getDb, withWriteLock, writeTransaction } from "./client";
+import { getDb, getDialect, withWriteLock, writeTransaction } from "./client";
 import { EntityNotFoundError, isUniqueViolation, StateConflictError } from "./errors";
 import { roleSchema, type Role } from "@/server/auth/roles";
 
@@ -127,6 +127,10 @@ export async function updateUser(id: string, patch: { role?: Role; name?: string
     const before = toSummary(row);
     const losesAdmin = before.role === "admin" && before.disabledAt === null && ((patch.role !== undefined && patch.role !== "admin") || patch.disabled === true);
     if (losesAdmin) {
+      // PostgreSQL: lock the active admins' rows first, so two instances demoting the last two
+      // admins at once are serialised and the second sees the first's change (SQLite serialises
+      // every write transaction anyway and has no FOR UPDATE).
+      if (getDialect() === "postgresql") await tx.$queryRawUnsafe(`SELECT "id" FROM "User" WHERE "role" = 'admin' AND "disabledAt" IS NULL FOR UPDATE`);
       const admins = await tx.user.count({ where: { role: "admin", disabledAt: null } });
       if (admins <= 1) throw new StateConflictError("this is the last active admin: make another user admin first");
     }
