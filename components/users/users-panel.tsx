@@ -155,7 +155,7 @@ function CreateUserForm({ minPasswordLength, onCreated, onError }: { minPassword
     });
   };
   return (
-    <form className="rb-card rb-create rb-create-wrap" onSubmit={submit} aria-label="Create user">
+    <form className="rb-card rb-create rb-create-wrap rb-create-top" onSubmit={submit} aria-label="Create user">
       <label className="rb-field">
         <span>Email</span>
         <input className="rb-input" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} required maxLength={254} />
