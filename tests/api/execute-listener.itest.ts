@@ -3,6 +3,7 @@
 // endpoints from one spec. This drives the same requests through both and requires the same
 // answers: status, envelope, headers that matter, and outcome.
 import http from "node:http";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type StartedServer } from "../harness/server";
 
@@ -116,4 +117,22 @@ describe("the lean execute listener answers like the Next route handlers", () =>
     expect(fromNext.headers.vary).toMatch(/RSC|Next-Router/i);
     expect(fromLean.headers.vary).toBeUndefined();
   });
+  it("a client that disconnects mid-body does not hold up the shutdown drain", async () => {
+    const url = new URL(lean.server.baseUrl);
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => {
+        socket.write(`POST /api/rules/${lean.ruleId}/execute HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${lean.secret}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"input":`);
+        // The server has read the headers once it answers another request on a second connection.
+        fetch(`${lean.server.baseUrl}/api/health`).then(() => {
+          socket.destroy();
+          resolve();
+        }, reject);
+      });
+      socket.on("error", reject);
+    });
+    await fetch(`${lean.server.baseUrl}/api/health`);
+    await lean.server.stop();
+    expect(lean.server.output()).toMatch(/stopped \(all requests answered/);
+  });
+
 });
