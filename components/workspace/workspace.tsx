@@ -1,10 +1,11 @@
 "use client";
 
 // The rule workspace: editor on the left with Result/Problems below it, Test inputs, Versions,
-// History, Settings and Call (snippets for other systems) on the right. This component owns the working copy's state (dirty flag,
-// saved baseline, selected input, last result) and wires the panels to the API. What a role cannot
-// do is not offered (a viewer gets a read-only editor and no Run/Save/Publish; only a publisher
-// publishes, rolls back, archives and restores); the server refuses it regardless.
+// History, Settings and Call (snippets for other systems) on the right. This component owns the
+// working copy's state (dirty flag, saved baseline, selected input, last result) and wires the
+// panels to the API. What a role cannot do is not offered (a viewer gets a read-only editor and no
+// Run/Save/Publish; only a publisher publishes, rolls back, archives and restores); the server
+// refuses it regardless.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
