@@ -1,7 +1,9 @@
 // Response contracts of the HTTP API: what each route answers, in zod. Pure (no Node imports, no
 // "server-only"): the browser client parses every answer with these, and server/http/openapi.ts
 // turns them into the OpenAPI document's components, so the document and the client cannot drift.
-// Objects are not strict: a client ignores fields it does not know, so the server may add some.
+// Objects are not strict: a client ignores fields it does not know, so the server may add some. A
+// value that JSON may leave out (a diff side where the path is missing) is `.optional()`: the
+// document lists every other key as required, and the integration suite holds answers to it.
 import { z } from "zod";
 import { roleSchema } from "@/server/auth/roles";
 import { diagnosticSchema, languageSchema, limitsSchema, logEntrySchema, outcomeSchema, ruleErrorSchema, runResultSchema } from "@/server/contracts/run";
@@ -87,7 +89,7 @@ export const replaySummarySchema = z.object({
     limit: z.number(),
     total: z.number(),
     items: z.array(
-      z.object({ runId: z.string(), recordedAt: dateString, input: z.unknown(), live: replaySideSchema, candidate: replaySideSchema, diff: z.array(z.object({ path: z.string(), live: z.unknown(), candidate: z.unknown() })) }),
+      z.object({ runId: z.string(), recordedAt: dateString, input: z.unknown(), live: replaySideSchema, candidate: replaySideSchema, diff: z.array(z.object({ path: z.string(), live: z.unknown().optional(), candidate: z.unknown().optional() })) }),
     ),
   }),
 });
@@ -140,7 +142,7 @@ export const runReplaySchema = z.object({
   run: z.object({ id: z.string(), version: z.number().nullable(), outcome: outcomeSchema, output: z.unknown().optional(), error: z.object({ name: z.string(), message: z.string() }).optional() }),
   replay: replaySideSchema,
   identical: z.boolean(),
-  differences: z.array(z.object({ path: z.string(), recorded: z.unknown(), replayed: z.unknown() })),
+  differences: z.array(z.object({ path: z.string(), recorded: z.unknown().optional(), replayed: z.unknown().optional() })),
   hint: z.string().optional(),
 });
 export type RunReplay = z.infer<typeof runReplaySchema>;
