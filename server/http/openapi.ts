@@ -2,7 +2,7 @@ import "server-only";
 // The OpenAPI 3.1 document of the HTTP API, served at GET /api/openapi.json and rendered at
 // /api-docs. Schemas come from the zod contracts the routes and the browser client already use
 // (requests: server/http/contracts.ts; responses: server/contracts/api.ts), converted by zod 4's own
-// z.toJSONSchema: its default target, JSON Schema 2020-12, is the dialect of OpenAPI 3.1, so no
+// z.toJSONSchema: its default target, JSON Schema 2020-12, is what OpenAPI 3.1 schemas are, so no
 // zod-to-OpenAPI library is needed. Requests are converted with io "input" (what a client sends:
 // fields with a default are optional; a pipe is described by what it accepts), responses with io
 // "input" too, so their objects stay open (a client ignores fields it does not know). A schema zod
@@ -358,7 +358,6 @@ export function buildOpenApiDocument(): JsonSchema {
         ERROR_CODES.map((c) => `\`${c}\` (${statusOf(c)})`).join(", ") +
         ". State-changing calls from a browser must be same-origin JSON.",
     },
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     tags: [...new Set(API_OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
     paths,
     components: {
