@@ -29,5 +29,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Everything but the API (its routes check for themselves) and static assets.
-  matcher: ["/((?!api/|_next/static|_next/image|monaco/|icon.svg|favicon.ico).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|monaco/|swagger-ui/|icon.svg|favicon.ico).*)"],
 };

@@ -3,191 +3,46 @@
 // A 401 means the session ended (signed out elsewhere, expired, password changed, user disabled):
 // the browser goes to sign in and comes back here afterwards.
 import { z } from "zod";
-import { roleSchema } from "@/server/auth/roles";
 import { signInHref } from "@/components/auth/next-path";
+import type { Language, LimitsInput, Outcome } from "@/server/contracts/run";
 import {
-  diagnosticSchema,
-  languageSchema,
-  limitsSchema,
-  logEntrySchema,
-  outcomeSchema,
-  ruleErrorSchema,
-  runResultSchema,
-  type Language,
-  type LimitsInput,
-  type Outcome,
-} from "@/server/contracts/run";
+  apiKeySchema,
+  auditEventSchema,
+  deploymentSchema,
+  errorEnvelopeSchema,
+  limitCapsSchema,
+  replaySummarySchema,
+  ruleDetailSchema,
+  ruleSummarySchema,
+  runDetailSchema,
+  runReplaySchema,
+  runResponseSchema,
+  runSummarySchema,
+  testCaseSchema,
+  userSchema,
+  versionSchema,
+  versionSummarySchema,
+  type User,
+} from "@/server/contracts/api";
 
-const dateString = z.string();
-
-export const ruleSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().nullable().optional(),
-  archived: z.boolean(),
-  latestVersion: z.number().nullable(),
-  publishedVersion: z.number().nullable().optional(),
-  language: languageSchema.nullable().optional(),
-  createdAt: dateString,
-  updatedAt: dateString,
-});
-export type RuleSummary = z.infer<typeof ruleSummarySchema>;
-
-export const versionSummarySchema = z.object({
-  number: z.number(),
-  message: z.string(),
-  sha256: z.string(),
-  language: languageSchema,
-  limits: limitsSchema.partial().nullable().optional(),
-  /** Who saved it (email); null for versions saved before accounts existed. */
-  author: z.string().nullable().optional(),
-  createdAt: dateString,
-});
-export type VersionSummary = z.infer<typeof versionSummarySchema>;
-
-export const versionSchema = versionSummarySchema.extend({ source: z.string() });
-export type Version = z.infer<typeof versionSchema>;
-
-export const ruleDetailSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().nullable().optional(),
-  archived: z.boolean(),
-  limits: limitsSchema.partial().nullable().optional(),
-  createdAt: dateString,
-  updatedAt: dateString,
-  latestVersion: versionSchema.nullable(),
-  publishedVersion: z.number().nullable().optional(),
-});
-export type RuleDetail = z.infer<typeof ruleDetailSchema>;
-
-export const deploymentSchema = z.object({
-  id: z.string(),
-  fromVersion: z.number().nullable(),
-  toVersion: z.number(),
-  message: z.string(),
-  actor: z.string().nullable(),
-  createdAt: dateString,
-});
-export type Deployment = z.infer<typeof deploymentSchema>;
-
-const replaySideSchema = z.object({ outcome: outcomeSchema, output: z.unknown().optional(), error: z.object({ name: z.string(), message: z.string() }).optional(), durationMs: z.number() });
-const durationSummarySchema = z.object({ count: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), mean: z.number() });
-export const replaySummarySchema = z.object({
-  live: z.object({ version: z.number() }),
-  inputs: z.number(),
-  inputsLeftOut: z.number(),
-  replayed: z.number(),
-  notRun: z.number(),
-  complete: z.boolean(),
-  changed: z.number(),
-  unchanged: z.number(),
-  outcomeChanges: z.record(z.string(), z.number()),
-  durations: z.object({ live: durationSummarySchema, candidate: durationSummarySchema }),
-  changes: z.object({
-    offset: z.number(),
-    limit: z.number(),
-    total: z.number(),
-    items: z.array(
-      z.object({ runId: z.string(), recordedAt: dateString, input: z.unknown(), live: replaySideSchema, candidate: replaySideSchema, diff: z.array(z.object({ path: z.string(), live: z.unknown(), candidate: z.unknown() })) }),
-    ),
-  }),
-});
-export type ReplaySummary = z.infer<typeof replaySummarySchema>;
-
-export const testCaseSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  input: z.unknown(),
-  expectedOutput: z.unknown().optional(),
-  createdAt: dateString,
-  updatedAt: dateString,
-});
-export type TestCase = z.infer<typeof testCaseSchema>;
-
-export const runSummarySchema = z.object({
-  id: z.string(),
-  ruleId: z.string().nullable().optional(),
-  version: z.number().nullable().optional(),
-  outcome: outcomeSchema,
-  durationMs: z.number(),
-  source: z.string().optional(),
-  createdAt: dateString,
-});
-export type RunSummary = z.infer<typeof runSummarySchema>;
-
-export const runDetailSchema = z.object({
-  id: z.string(),
-  ruleId: z.string().nullable().optional(),
-  version: z.number().nullable().optional(),
-  outcome: outcomeSchema,
-  input: z.unknown(),
-  output: z.unknown().optional(),
-  logs: z.array(logEntrySchema).nullable().optional(),
-  error: ruleErrorSchema.nullable().optional(),
-  diagnostics: z.array(diagnosticSchema).nullable().optional(),
-  clock: z.number().nullable().optional(),
-  durationMs: z.number(),
-  memoryBytes: z.number().nullable().optional(),
-  sourceHash: z.string().nullable().optional(),
-  source: z.string().nullable().optional(),
-  language: languageSchema.nullable().optional(),
-  trigger: z.string().nullable().optional(),
-  createdAt: dateString,
-});
-export type RunDetail = z.infer<typeof runDetailSchema>;
-
-/** POST /api/runs/:id/replay: the recorded answer, the replayed one, and whether they match. */
-export const runReplaySchema = z.object({
-  run: z.object({ id: z.string(), version: z.number().nullable(), outcome: outcomeSchema, output: z.unknown().optional(), error: z.object({ name: z.string(), message: z.string() }).optional() }),
-  replay: replaySideSchema,
-  identical: z.boolean(),
-  differences: z.array(z.object({ path: z.string(), recorded: z.unknown(), replayed: z.unknown() })),
-  hint: z.string().optional(),
-});
-export type RunReplay = z.infer<typeof runReplaySchema>;
-
-export const runResponseSchema = runResultSchema.extend({ runId: z.string().optional() });
-export type RunResponse = z.infer<typeof runResponseSchema>;
-
-export const apiKeySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  createdAt: dateString,
-  lastUsedAt: dateString.nullable(),
-  revokedAt: dateString.nullable(),
-  ownerId: z.string().nullable().optional(),
-  ownerEmail: z.string().nullable().optional(),
-  /** The rules it may execute; null: every rule. */
-  ruleIds: z.array(z.string()).nullable().optional(),
-});
-export type ApiKey = z.infer<typeof apiKeySchema>;
-
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role: roleSchema,
-  disabledAt: dateString.nullable().optional(),
-  createdAt: dateString.optional(),
-});
-export type User = z.infer<typeof userSchema>;
-
-export const auditEventSchema = z.object({
-  id: z.string(),
-  createdAt: dateString,
-  actorId: z.string().nullable(),
-  actorEmail: z.string().nullable(),
-  action: z.string(),
-  targetType: z.string(),
-  targetId: z.string().nullable(),
-  ruleId: z.string().nullable(),
-  summary: z.string(),
-  details: z.unknown().nullable().optional(),
-  ip: z.string(),
-});
-export type AuditEvent = z.infer<typeof auditEventSchema>;
+// The response shapes live in server/contracts/api.ts (the OpenAPI document is built from them too).
+export type {
+  ApiKey,
+  AuditEvent,
+  Deployment,
+  LimitCaps,
+  ReplaySummary,
+  RuleDetail,
+  RuleSummary,
+  RunDetail,
+  RunReplay,
+  RunResponse,
+  RunSummary,
+  TestCase,
+  User,
+  Version,
+  VersionSummary,
+} from "@/server/contracts/api";
 
 export interface AuditQuery {
   actor?: string;
@@ -199,13 +54,6 @@ export interface AuditQuery {
   cursor?: string | null;
   limit?: number;
 }
-
-export const limitCapsSchema = z.object({ defaults: limitsSchema, caps: limitsSchema });
-export type LimitCaps = z.infer<typeof limitCapsSchema>;
-
-const errorEnvelopeSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
 
 /** A failed API call: the server's error envelope, or a network/shape failure described the same way. */
 export class ApiError extends Error {

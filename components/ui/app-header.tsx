@@ -6,7 +6,7 @@ import { UserMenu } from "@/components/auth/user-menu";
 import { useSession } from "@/components/auth/session";
 import { ThemeToggle } from "@/components/theme/theme";
 
-export type HeaderPage = "rules" | "keys" | "users" | "audit" | "account";
+export type HeaderPage = "rules" | "api-docs" | "keys" | "users" | "audit" | "account";
 
 /**
  * The header of the list pages: brand, an optional crumb, the main nav (marking the current page;
@@ -34,6 +34,7 @@ export function AppHeader({ current, crumb }: { current?: HeaderPage; crumb?: Re
       {user && (
         <nav aria-label="Main" className="rb-nav">
           {link("rules", "/", "Rules")}
+          {link("api-docs", "/api-docs", "API")}
           {can("admin") && (
             <>
               {link("keys", "/keys", "API keys")}

@@ -1,10 +1,11 @@
 "use client";
 
 // The rule workspace: editor on the left with Result/Problems below it, Test inputs, Versions,
-// History and Settings on the right. This component owns the working copy's state (dirty flag,
-// saved baseline, selected input, last result) and wires the panels to the API. What a role cannot
-// do is not offered (a viewer gets a read-only editor and no Run/Save/Publish; only a publisher
-// publishes, rolls back, archives and restores); the server refuses it regardless.
+// History, Settings and Call (snippets for other systems) on the right. This component owns the
+// working copy's state (dirty flag, saved baseline, selected input, last result) and wires the
+// panels to the API. What a role cannot do is not offered (a viewer gets a read-only editor and no
+// Run/Save/Publish; only a publisher publishes, rolls back, archives and restores); the server
+// refuses it regardless.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -30,6 +31,7 @@ import { DeploymentsList } from "@/components/versions/deployments-list";
 import { useDeployments } from "./use-deployments";
 import { RunHistoryPanel } from "@/components/runs/run-history-panel";
 import { RunDetailDialog } from "@/components/runs/run-detail-dialog";
+import { CallRulePanel } from "./call-rule-panel";
 import { workspaceFingerprint } from "./fingerprint";
 import { clearWorkingCopy, readWorkingCopy, writeWorkingCopy, type StoredWorkingCopy } from "./working-copy-store";
 
@@ -45,7 +47,7 @@ export type WorkspaceRule = {
   publishedVersion: number | null;
 };
 
-type SideTab = "inputs" | "versions" | "history" | "settings";
+type SideTab = "inputs" | "versions" | "history" | "settings" | "call";
 type BottomTab = "result" | "problems";
 type Overlay =
   | { kind: "version"; number: number; message: string; source: string; language: Language }
@@ -193,6 +195,12 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
   // ---- input type for IntelliSense -------------------------------------------------------------
   const selectedDraft = drafts.find((d) => d.key === selectedKey) ?? null;
   const selectedInputText = selectedDraft?.inputText ?? "{}";
+  // The Call tab's example: the selected input while it parses, else the rule's first saved one.
+  const callExample = useMemo(() => {
+    const parsed = parseJsonText(selectedInputText);
+    if (parsed.ok) return { input: parsed.value, name: selectedDraft?.name ?? "Sample" };
+    return { input: testCases[0]?.input ?? {}, name: testCases[0]?.name ?? "Sample" };
+  }, [selectedInputText, selectedDraft?.name, testCases]);
   const applyInputType = useCallback((text: string) => {
     const monaco = monacoRef.current;
     if (!monaco) return;
@@ -900,6 +908,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
             { key: "versions", name: "Versions", label: "Versions" },
             { key: "history", name: "History", label: "History" },
             { key: "settings", name: "Settings", label: "Settings" },
+            { key: "call", name: "Call", label: "Call" },
           ]}
         >
           {sideTab === "inputs" && (
@@ -944,6 +953,9 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
             </section>
           )}
           {sideTab === "history" && <RunHistoryPanel ruleId={rule.id} refreshToken={historyToken} onOpen={setOpenRunId} />}
+          {sideTab === "call" && (
+            <CallRulePanel ruleId={rule.id} input={callExample.input} inputName={callExample.name} publishedVersion={deployments.published} archived={rule.archived} />
+          )}
           {/* Kept mounted while hidden, so edits not yet saved survive a look at another tab. */}
           <div hidden={sideTab !== "settings"}>
             <SettingsPanel

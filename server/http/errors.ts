@@ -4,9 +4,10 @@ import { ZodError, type core } from "zod";
 import { EntityNotFoundError, isDatabaseBusy, isDatabaseError, isRecordNotFound, isUniqueViolation, StateConflictError, uniqueViolationTarget } from "@/server/db/errors";
 import { LimitsError } from "@/server/executor/limits";
 
-/** Every error code the API can answer with (a closed set: clients may switch on it). */
-export const ERROR_CODES = ["bad_json", "validation_failed", "not_found", "conflict", "payload_too_large", "throttled", "busy", "unauthorized", "forbidden", "internal"] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from "@/server/contracts/api";
+
+// The codes and the envelope are response contracts (server/contracts/api.ts); re-exported for server code.
+export { ERROR_CODES, type ErrorCode, type ErrorEnvelope };
 
 const HTTP_STATUS = {
   bad_json: 400,
@@ -24,11 +25,6 @@ const HTTP_STATUS = {
 /** The HTTP status for an error code. */
 export function statusOf(code: ErrorCode): number {
   return HTTP_STATUS[code];
-}
-
-/** The JSON body of every error response. */
-export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string; details?: unknown };
 }
 
 /** An error meant for the client: its code, message and details are sent as they are. */

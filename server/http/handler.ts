@@ -70,6 +70,11 @@ export interface RouteInput<P, Q, B> {
   client: ClientInfo;
 }
 
+/** A Next route handler made by defineRoute, carrying the spec it enforces. */
+export type RouteHandler = ((request: Request, context: NextRouteContext) => Promise<Response>) & {
+  spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+};
+
 /**
  * Wraps a route handler: reads the body with a size cap, parses JSON (400 on failure), enforces
  * field byte limits (413), validates params, query and body with strict zod schemas (422 with the
@@ -80,9 +85,9 @@ export interface RouteInput<P, Q, B> {
 export function defineRoute<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
   spec: RouteSpec<P, Q, B>,
   handler: (input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>) => Promise<Response>,
-): (request: Request, context: NextRouteContext) => Promise<Response> {
+): RouteHandler {
   const limits = bodyLimits(spec);
-  return async (request, context) => {
+  const route = async (request: Request, context: NextRouteContext) => {
     if (isDraining()) return toErrorResponse(busy("the server is shutting down; retry on another instance"));
     const finished = trackRequest();
     try {
@@ -100,6 +105,8 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
       finished();
     }
   };
+  // The spec rides along so a test can hold each route to its OpenAPI entry (server/http/openapi.test.ts).
+  return Object.assign(route, { spec: spec as RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined> });
 }
 
 /** Header access both a web Request and a node:http request can give (see execute-listener.ts). */
