@@ -34,6 +34,7 @@ async function testCase(ruleId: string): Promise<string> {
 
 const TABLE: Row[] = [
   { method: "GET", route: "/api/health", access: "public", ok: 200, make: async () => ({ path: "/api/health" }) },
+  { method: "GET", route: "/api/openapi.json", access: "public", ok: 200, make: async () => ({ path: "/api/openapi.json" }) },
   { method: "GET", route: "/api/limits", access: "viewer", ok: 200, make: async () => ({ path: "/api/limits" }) },
   { method: "POST", route: "/api/analyze", access: "viewer", ok: 200, make: async () => ({ path: "/api/analyze", body: { source: SOURCE } }) },
   { method: "GET", route: "/api/rules", access: "viewer", ok: 200, make: async () => ({ path: "/api/rules" }) },
