@@ -166,4 +166,45 @@ describe("real answers match the documented schemas", () => {
       expectDocumented(method, path, res);
     }
   });
+
+  it("accounts: create and change a user, sign in and out, change a password, revoke a key, a throttled sign-in", async () => {
+    const email = `openapi-${Date.now()}@itest.example`;
+    const created = await post("/api/users", { email, role: "viewer", password: "a long enough password" });
+    expect(created.status).toBe(201);
+    expectDocumented("POST", "/api/users", created);
+    const changed = await call("PATCH", `/api/users/${created.body.user.id}`, { role: "author" });
+    expect(changed.status).toBe(200);
+    expectDocumented("PATCH", `/api/users/${created.body.user.id}`, changed);
+
+    const client = { cookie: "", "x-forwarded-for": "198.51.100.201" };
+    const signedIn = await call("POST", "/api/auth/sign-in", { email, password: "a long enough password" }, client);
+    expect(signedIn.status).toBe(200);
+    expectDocumented("POST", "/api/auth/sign-in", signedIn);
+    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith("rulebox_session="))!.split(";")[0]!;
+    const password = await call("POST", "/api/auth/password", { currentPassword: "a long enough password", newPassword: "another long password" }, { cookie });
+    expect(password.status).toBe(200);
+    expectDocumented("POST", "/api/auth/password", password);
+    const renewed = password.headers.getSetCookie().find((c) => c.startsWith("rulebox_session="))!.split(";")[0]!;
+    const out = await call("POST", "/api/auth/sign-out", {}, { cookie: renewed });
+    expect(out.status).toBe(200);
+    expectDocumented("POST", "/api/auth/sign-out", out);
+
+    const key = await post("/api/keys", { name: "openapi revoke" });
+    const revoked = await call("DELETE", `/api/keys/${key.body.key.id}`);
+    expect(revoked.status).toBe(200);
+    expectDocumented("DELETE", `/api/keys/${key.body.key.id}`, revoked);
+
+    const setupAgain = await call("POST", "/api/auth/setup", { email: "late@itest.example", password: "a long enough password" }, { cookie: "" });
+    expect(setupAgain.status).toBe(409);
+    expectDocumented("POST", "/api/auth/setup", setupAgain);
+
+    let last: ApiAnswer | undefined;
+    for (let i = 0; i < 7 && last?.status !== 429; i++) last = await call("POST", "/api/auth/sign-in", { email, password: "wrong" }, { cookie: "", "x-forwarded-for": "198.51.100.202" });
+    expect(last?.status).toBe(429);
+    expectDocumented("POST", "/api/auth/sign-in", last!);
+  });
+
+  it("GET /api/metrics is listed (Prometheus text, not JSON)", () => {
+    expect(doc.paths["/api/metrics"]?.get).toBeDefined();
+  });
 });
