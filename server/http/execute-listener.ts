@@ -10,7 +10,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { badJson, busy, toErrorResponse } from "./errors";
 import { executeBatchSpec, executeSpec, runExecute, runExecuteBatch } from "./execute-endpoints";
-import { acceptCall, bodyLimits, tooLarge, type HeaderReader } from "./handler";
+import { acceptCall, bodyLimits, checkDeclaredSize, decodeBody, tooLarge, type HeaderReader } from "./handler";
 import { isDraining, trackRequest } from "./lifecycle";
 
 const EXECUTE_PATH = /^\/api\/rules\/([^/?#]+)\/execute(\/batch)?(?:\?.*)?$/;
@@ -40,8 +40,11 @@ function nodeHeaders(req: IncomingMessage): HeaderReader {
 
 /** The body as UTF-8, refused (413) past `limit` bytes while it arrives. */
 function readNodeBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers["content-length"] ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  try {
+    checkDeclaredSize(req.headers["content-length"], limit);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -58,10 +61,9 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on("data", onData);
     req.once("end", () => {
       try {
-        resolve(new TextDecoder("utf-8", { fatal: true }).decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-      } catch {
-        // Same answer as the route handlers' reader (handler.ts readBodyText).
-        reject(badJson("request body is not valid UTF-8"));
+        resolve(decodeBody(chunks));
+      } catch (err) {
+        reject(err);
       }
     });
     req.once("error", reject);

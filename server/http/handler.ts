@@ -205,9 +205,8 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: "param
 }
 
 /** Reads the body as UTF-8, refusing (413) as soon as it exceeds `limit` bytes. */
-export async function readBodyText(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+async function readBodyText(request: Request, limit: number): Promise<string> {
+  checkDeclaredSize(request.headers.get("content-length"), limit);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -222,8 +221,19 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     }
     chunks.push(value);
   }
+  return decodeBody(chunks);
+}
+
+/** Refuses (413) before reading a body whose declared Content-Length is over `limit`. Shared with execute-listener.ts. */
+export function checkDeclaredSize(contentLength: string | null | undefined, limit: number): void {
+  const declared = Number(contentLength ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+}
+
+/** A body's bytes as UTF-8 text; 400 when they are not UTF-8. Shared with execute-listener.ts. */
+export function decodeBody(chunks: Uint8Array[]): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   } catch {
     throw badJson("request body is not valid UTF-8");
   }
@@ -233,7 +243,7 @@ export function tooLarge(limit: number) {
   return payloadTooLarge(`request body is larger than ${limit} bytes (${formatBytes(limit)})`, { limitBytes: limit });
 }
 
-export function parseJson(text: string): unknown {
+function parseJson(text: string): unknown {
   if (text.trim() === "") throw badJson("request body is empty; expected a JSON object");
   let value: unknown;
   try {
