@@ -2,12 +2,13 @@
 // closed tab, a crash) does not lose it: the workspace offers it again on the next visit. A save
 // or a restore clears it. Storage failures (private mode, quota) only disable the feature.
 import { z } from "zod";
+import { languageSchema } from "@/server/contracts/run";
 
 const KEY_PREFIX = "rulebox:working-copy:";
 
 const storedSchema = z.object({
   source: z.string(),
-  language: z.enum(["javascript", "typescript"]),
+  language: languageSchema,
   /** The saved version the edits started from (null: none saved yet). */
   baseVersion: z.number().int().nullable(),
   savedAt: z.number(),

@@ -2,7 +2,7 @@
 // Pure (no Node imports, no "server-only") so client components can import the types too.
 import { z } from "zod";
 
-export const languageSchema = z.enum(["javascript", "typescript"]);
+export const languageSchema = z.enum(["javascript", "typescript", "python"]);
 export type Language = z.infer<typeof languageSchema>;
 
 export const outcomeSchema = z.enum(["ok", "error", "timeout", "memory", "output_limit", "blocked", "crashed"]);
