@@ -49,7 +49,7 @@ async function loadWorkerOptions(dir) {
 function newestMtime(dir) {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !/\.(ts|mjs|json)$/.test(entry.name) || /\.(test|itest)\.ts$/.test(entry.name)) continue;
+    if (!entry.isFile() || !/\.(ts|mjs|json|py)$/.test(entry.name) || /\.(test|itest)\.ts$/.test(entry.name)) continue;
     newest = Math.max(newest, fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
   }
   return newest;
@@ -71,8 +71,9 @@ fs.rmSync(tmpDir, { recursive: true, force: true });
 fs.mkdirSync(tmpDir, { recursive: true });
 
 const workerOptions = await loadWorkerOptions(tmpDir);
-// piscina resolves its own worker script next to its files, so it cannot be bundled.
-const external = [...new Set(["piscina", ...(workerOptions.external ?? [])])];
+// piscina resolves its own worker script next to its files, so it cannot be bundled; pyodide
+// loads its interpreter and stdlib from its own directory.
+const external = [...new Set(["piscina", "pyodide", ...(workerOptions.external ?? [])])];
 
 await build({
   bundle: true,
@@ -108,7 +109,18 @@ if (workerOutputs.length !== 1) throw new Error(`expected one worker bundle, got
 const { analysisWorkerBuildOptions, ANALYSIS_WORKER_BUNDLE } = await import(path.join(root, "server/executor/build-options.mjs"));
 await build({ absWorkingDir: root, ...analysisWorkerBuildOptions({ outDir: tmpDir, rootDir: root, quiet }) });
 
-const manifest = { entry: "executor-main.mjs", worker: path.basename(workerOutputs[0]), analysisWorker: ANALYSIS_WORKER_BUNDLE, external, builtAt: new Date().toISOString() };
+// The Python rule worker (Pyodide): its own pool classes in the executor (pool.ts).
+const { pythonWorkerBuildOptions, PYTHON_WORKER_BUNDLE } = await import(path.join(root, "server/executor/build-options.mjs"));
+await build({ absWorkingDir: root, ...pythonWorkerBuildOptions({ outDir: tmpDir, rootDir: root, quiet }) });
+
+const manifest = {
+  entry: "executor-main.mjs",
+  worker: path.basename(workerOutputs[0]),
+  pythonWorker: PYTHON_WORKER_BUNDLE,
+  analysisWorker: ANALYSIS_WORKER_BUNDLE,
+  external,
+  builtAt: new Date().toISOString(),
+};
 fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.renameSync(tmpDir, outDir);

@@ -50,3 +50,24 @@ export function analysisWorkerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUT
     logLevel: quiet ? "error" : "warning",
   };
 }
+
+/** File name of the Python rule worker bundle (server/executor/python/python-worker.ts). */
+export const PYTHON_WORKER_BUNDLE = "python-worker.cjs";
+
+/**
+ * esbuild options for the Python rule worker: python-worker.ts with runner.py (as text) and the
+ * Python policy bundled in. Pyodide stays external: its interpreter (WebAssembly) and stdlib are
+ * read from node_modules/pyodide when a worker starts, which the process wall allows.
+ * @param {{ outDir?: string, rootDir?: string, quiet?: boolean }} [options]
+ * @returns {import("esbuild").BuildOptions}
+ */
+export function pythonWorkerBuildOptions({ outDir = path.join(ROOT_DIR, EXECUTOR_DIST_DIR), rootDir = ROOT_DIR, quiet = false } = {}) {
+  return {
+    entryPoints: [path.join(rootDir, "server", "executor", "python", "python-worker.ts")],
+    outfile: path.join(outDir, PYTHON_WORKER_BUNDLE),
+    ...CJS_BUNDLE,
+    loader: { ".py": "text" },
+    external: ["pyodide"],
+    logLevel: quiet ? "error" : "warning",
+  };
+}

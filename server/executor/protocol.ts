@@ -36,6 +36,11 @@ export interface LaneInit {
   port: import("node:worker_threads").MessagePort;
   /** Int32Array over a SharedArrayBuffer: the pool bumps [0] and notifies after each post. */
   wake: Int32Array;
+  /**
+   * Python lanes only: the interpreter's interrupt buffer (Pyodide). The pool stores SIGINT (2) in
+   * [0] when the running rule reaches its time limit; the worker clears it before each run.
+   */
+  interrupt?: Int32Array;
 }
 
 export interface WorkerRunMessage {

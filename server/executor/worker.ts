@@ -10,6 +10,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Frame, LogEntry, RuleError } from "../contracts/run";
+import { jsonDepth, MAX_OUTPUT_DEPTH } from "./json-depth";
 import { loadPreloads, type HostCapabilities, type Preloads } from "./preload";
 import {
   DEFAULT_LOCAL,
@@ -443,26 +444,6 @@ function finishResult(run: ActiveRun, partial: Pick<WorkerResultMessage, "outcom
     }
   }
   return result;
-}
-
-/** Deepest nesting an output may have: the same bound the API puts on request bodies. */
-const MAX_OUTPUT_DEPTH = 128;
-
-/** Nesting depth of a JSON text (arrays and objects), skipping strings; linear, no recursion. */
-function jsonDepth(json: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \\ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) max = Math.max(max, ++depth);
-    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-  }
-  return max;
 }
 
 /** Serializes the rule's value inside the guard: toJSON, getters and proxy traps run here, not on the host. */

@@ -1,0 +1,553 @@
+# The Python side of a Rulebox Python worker. Run once per interpreter at worker start (before the
+# clean-state snapshot); the last expression is `run_one`, which the worker calls for every run.
+#
+# Two jobs, and why both:
+#  1. Escape: a rule must never reach the host (`js`, `pyodide`, the emscripten FS, `sys`). Python
+#     has no in-process boundary of its own, so the rule's code is rewritten before it is compiled
+#     (a RestrictedPython-style AST transform, here in ~200 lines because it only has to do what
+#     this policy needs): attribute names beginning with "_" and frame/code/generator internals are
+#     refused at compile time where they are written literally, every attribute read goes through
+#     `__rbx_getattr__` (module members, non-allowlisted modules, str.format), imports go through
+#     an allowlist, and builtins are a curated dict. This holds without the static check.
+#  2. Isolation per run: nothing one run does may be visible to the next. That is NOT done here:
+#     the worker restores the interpreter's whole linear memory to the snapshot taken after this
+#     file ran (python-worker.ts). Module attributes, builtins, sys, class attributes, the decimal
+#     context, random's state and every cache come back bit for bit, whatever the rule changed.
+#     So this file only has to keep its own result honest for the current run.
+# Policy data (allowed modules, blocked names) comes from server/analysis/python/policy.json,
+# the same file the editor's analyzer reads.
+import ast
+import builtins as _builtins
+import json
+import random as _random
+import string as _string
+import sys
+import traceback
+import types
+import functools as _functools
+
+POLICY = json.loads(RULEBOX_POLICY_JSON)  # noqa: F821 (set by the worker)
+del RULEBOX_POLICY_JSON  # noqa: F821
+
+ALLOWED_MODULES = frozenset(m["name"] for m in POLICY["allowedModules"])
+ALLOWED_TEXT = ", ".join(sorted(ALLOWED_MODULES))
+BLOCKED_ATTRIBUTE_NAMES = frozenset(POLICY["blockedAttributes"]["names"])
+ALLOWED_UNDERSCORE_ATTRIBUTES = frozenset(POLICY["blockedAttributes"]["exceptNames"])
+BLOCKED_MEMBERS = {(m["object"], m["name"]): m["message"] for m in POLICY["blockedMembers"]}
+BLOCKED_EXCEPTIONS = frozenset(POLICY["blockedExceptions"]["names"])
+BLOCKED_BUILTINS = {b["name"]: b["message"].replace("{allowed}", ALLOWED_TEXT) for b in POLICY["blockedBuiltins"]}
+RULE_FILENAME = "<rule>"
+MAX_FRAMES = 20
+MAX_ERROR_NAME = 200
+MAX_ERROR_MESSAGE = 4000
+MAX_LOG_ENTRIES = 10000
+
+# Preload every allowlisted module now, so an import in a rule costs a dict lookup.
+for _name in sorted(ALLOWED_MODULES):
+    __import__(_name)
+MODULES = {name: sys.modules[name] for name in ALLOWED_MODULES}
+
+# Reaching the host from Python goes through these modules; they are removed from the import
+# system (the worker also unregisters the JS modules) so even a broken guard finds nothing.
+for _name in ("js", "pyodide_js", "micropip"):
+    sys.modules.pop(_name, None)
+
+
+def _clip(text, limit):
+    return text if len(text) <= limit else text[:limit] + "… (%d more characters)" % (len(text) - limit)
+
+
+class PolicyViolation(Exception):
+    """A rule used a name the policy refuses; carries the position in the rule's source."""
+
+    def __init__(self, message, node=None):
+        super().__init__(message)
+        self.line = getattr(node, "lineno", 1) or 1
+        self.column = (getattr(node, "col_offset", 0) or 0) + 1
+
+
+def _attribute_blocked(name):
+    if name.startswith("_"):
+        return name not in ALLOWED_UNDERSCORE_ATTRIBUTES
+    return name in BLOCKED_ATTRIBUTE_NAMES
+
+
+def _attribute_message(name):
+    return "`.%s` is not available in a rule: attributes beginning with an underscore, and frame, code and generator internals, reach outside the sandbox" % name
+
+
+# ---------------------------------------------------------------------------------------------
+# Run-time guards (installed in every rule's builtins).
+_ModuleType = types.ModuleType
+_hidden_types = (types.FrameType, types.CodeType, types.TracebackType)
+_real_getattr = getattr
+_real_hasattr = hasattr
+_real_setattr = setattr
+_real_delattr = delattr
+
+
+class _SafeFormatter(_string.Formatter):
+    """str.format with the field lookup ({0.attr}) going through the same attribute guard."""
+
+    def get_field(self, field_name, args, kwargs):
+        first, rest = _string_field_split(field_name)
+        obj = self.get_value(first, args, kwargs)
+        for is_attr, key in rest:
+            obj = guarded_getattr(obj, key) if is_attr else obj[key]
+        return obj, first
+
+
+import _string as _string_internal  # noqa: E402  (the C helper string.Formatter itself uses)
+
+_string_field_split = _string_internal.formatter_field_name_split
+_formatter = _SafeFormatter()
+
+
+def _safe_format(template, /, *args, **kwargs):
+    if not isinstance(template, str):
+        raise TypeError("format() needs a str")
+    return _formatter.vformat(template, args, kwargs)
+
+
+def _safe_format_map(template, mapping, /):
+    if not isinstance(template, str):
+        raise TypeError("format_map() needs a str")
+    return _formatter.vformat(template, (), mapping)
+
+
+_NO_DEFAULT = object()
+
+
+def guarded_getattr(obj, name, default=_NO_DEFAULT, /):
+    if type(name) is not str:
+        raise TypeError("attribute name must be a string")
+    if _attribute_blocked(name):
+        raise AttributeError(_attribute_message(name))
+    if type(obj) is _ModuleType:
+        message = BLOCKED_MEMBERS.get((obj.__name__, name))
+        if message is not None:
+            raise AttributeError(message)
+    if name == "format" or name == "format_map":
+        if obj is str:
+            return _safe_format if name == "format" else _safe_format_map
+        if isinstance(obj, str):
+            return _functools.partial(_safe_format if name == "format" else _safe_format_map, obj)
+    try:
+        value = _real_getattr(obj, name)
+    except AttributeError:
+        if default is _NO_DEFAULT:
+            raise
+        return default
+    if type(value) is _ModuleType and value.__name__ not in ALLOWED_MODULES:
+        raise AttributeError("`%s` is a module a rule cannot use: only %s can be imported" % (value.__name__, ALLOWED_TEXT))
+    if isinstance(value, _hidden_types):
+        raise AttributeError(_attribute_message(name))
+    return value
+
+
+def guarded_hasattr(obj, name, /):
+    try:
+        guarded_getattr(obj, name)
+        return True
+    except AttributeError:
+        return False
+
+
+def guarded_setattr(obj, name, value, /):
+    if type(name) is not str:
+        raise TypeError("attribute name must be a string")
+    if _attribute_blocked(name):
+        raise AttributeError(_attribute_message(name))
+    _real_setattr(obj, name, value)
+
+
+def guarded_delattr(obj, name, /):
+    if type(name) is not str:
+        raise TypeError("attribute name must be a string")
+    if _attribute_blocked(name):
+        raise AttributeError(_attribute_message(name))
+    _real_delattr(obj, name)
+
+
+def _import_refused(message):
+    return ImportError(message)
+
+
+def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    if level != 0:
+        raise _import_refused("Relative imports resolve to nothing: a rule is a single file. Only %s can be imported" % ALLOWED_TEXT)
+    if type(name) is not str or name not in ALLOWED_MODULES:
+        raise _import_refused('"%s" cannot be imported: rules can only import %s' % (name, ALLOWED_TEXT))
+    module = MODULES[name]
+    if fromlist:
+        for item in fromlist:
+            if type(item) is not str:
+                raise _import_refused("import names must be strings")
+            if item == "*":
+                continue
+            if item.startswith("_"):
+                raise _import_refused('"%s" cannot be imported: names beginning with an underscore are private' % item)
+            message = BLOCKED_MEMBERS.get((name, item))
+            if message is not None:
+                raise _import_refused(message)
+            value = _real_getattr(module, item, None)
+            if type(value) is _ModuleType and value.__name__ not in ALLOWED_MODULES:
+                raise _import_refused('"%s.%s" cannot be imported: rules can only import %s' % (name, item, ALLOWED_TEXT))
+        if "*" in fromlist:
+            # `from m import *` copies m.__all__ (or every public name) in C, past the guard:
+            # only modules whose star-export holds nothing refused are allowed.
+            refused = STAR_REFUSED.get(name)
+            if refused:
+                raise _import_refused("`from %s import *` is not available in a rule (it would bring in %s); import the names you use" % (name, refused))
+        return module
+    return MODULES[name.partition(".")[0]] if "." in name else module
+
+
+def _star_names(module):
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [n for n in vars(module) if not n.startswith("_")]
+    return names
+
+
+STAR_REFUSED = {}
+for _name, _module in MODULES.items():
+    _bad = []
+    for _item in _star_names(_module):
+        _value = getattr(_module, _item, None)
+        if _attribute_blocked(_item) or (_name, _item) in BLOCKED_MEMBERS or (type(_value) is _ModuleType and _value.__name__ not in ALLOWED_MODULES):
+            _bad.append(_item)
+    if _bad:
+        STAR_REFUSED[_name] = ", ".join(sorted(_bad)[:5])
+
+
+def guarded_catchable(spec):
+    """An except clause's class (or tuple) with the uncatchable ones taken out (they carry the time limit)."""
+    if isinstance(spec, tuple):
+        return tuple(guarded_catchable(item) for item in spec)
+    if isinstance(spec, type):
+        if spec is BaseException:
+            return Exception
+        if spec.__name__ in BLOCKED_EXCEPTIONS and spec.__module__ == "builtins":
+            return ()
+    return spec
+
+
+def _refused_builtin(name, message):
+    def refused(*args, **kwargs):
+        raise NameError(message)
+
+    refused.__name__ = name
+    return refused
+
+
+# The builtins a rule sees. Types and functions of the builtins module are immutable C objects.
+_SAFE_BUILTIN_NAMES = [
+    "abs", "all", "any", "ascii", "bin", "bool", "bytearray", "bytes", "callable", "chr", "classmethod",
+    "complex", "dict", "divmod", "enumerate", "filter", "float", "format", "frozenset", "hash", "hex", "id",
+    "int", "isinstance", "issubclass", "iter", "aiter", "anext", "len", "list", "map", "max", "min", "next",
+    "object", "oct", "ord", "pow", "property", "range", "repr", "reversed", "round", "set", "slice", "sorted",
+    "staticmethod", "str", "sum", "super", "tuple", "type", "zip", "dir",
+    "None", "True", "False", "Ellipsis", "NotImplemented", "__build_class__",
+]
+_base_builtins = {name: _real_getattr(_builtins, name) for name in _SAFE_BUILTIN_NAMES if _real_hasattr(_builtins, name)}
+for _name in dir(_builtins):
+    _value = _real_getattr(_builtins, _name)
+    if isinstance(_value, type) and issubclass(_value, BaseException):
+        _base_builtins[_name] = _value
+for _name, _message in BLOCKED_BUILTINS.items():
+    _base_builtins[_name] = _refused_builtin(_name, _message)
+_base_builtins.update(
+    getattr=guarded_getattr,
+    hasattr=guarded_hasattr,
+    setattr=guarded_setattr,
+    delattr=guarded_delattr,
+    __import__=guarded_import,
+    __rbx_getattr__=guarded_getattr,
+    __rbx_catchable__=guarded_catchable,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The compile-time transform. Names written in the source are checked here (so a refusal points
+# at the line); what depends on values (module members, str.format) is checked by the guards.
+ALLOWED_DUNDER_NAMES = frozenset({"__name__"})
+
+
+class _Guard(ast.NodeTransformer):
+    def visit_Name(self, node):
+        name = node.id
+        if name.startswith("__") and name.endswith("__") and name not in ALLOWED_DUNDER_NAMES:
+            raise PolicyViolation("`%s` is not available in a rule" % name, node)
+        if name.startswith("__rbx"):
+            raise PolicyViolation("`%s` is reserved" % name, node)
+        return node
+
+    def visit_Attribute(self, node):
+        if _attribute_blocked(node.attr):
+            raise PolicyViolation(_attribute_message(node.attr), node)
+        self.generic_visit(node)
+        if isinstance(node.ctx, ast.Load):
+            call = ast.Call(func=ast.Name(id="__rbx_getattr__", ctx=ast.Load()), args=[node.value, ast.Constant(value=node.attr)], keywords=[])
+            return ast.copy_location(call, node)
+        return node
+
+    def visit_ExceptHandler(self, node):
+        self.generic_visit(node)
+        spec = node.type if node.type is not None else ast.Name(id="Exception", ctx=ast.Load())
+        node.type = ast.copy_location(ast.Call(func=ast.Name(id="__rbx_catchable__", ctx=ast.Load()), args=[spec], keywords=[]), node)
+        return node
+
+    def visit_MatchClass(self, node):
+        for name in node.kwd_attrs:
+            if _attribute_blocked(name):
+                raise PolicyViolation("The class pattern reads `.%s`, which is not available in a rule" % name, node)
+        self.generic_visit(node)
+        return node
+
+    def _check_def_name(self, node):
+        if node.name.startswith("__rbx"):
+            raise PolicyViolation("`%s` is reserved" % node.name, node)
+
+    def visit_FunctionDef(self, node):
+        self._check_def_name(node)
+        self.generic_visit(node)
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node):
+        self._check_def_name(node)
+        self.generic_visit(node)
+        return node
+
+    def visit_arg(self, node):
+        if node.arg.startswith("__rbx"):
+            raise PolicyViolation("`%s` is reserved" % node.arg, node)
+        self.generic_visit(node)
+        return node
+
+    def visit_alias(self, node):
+        for part in (node.asname or node.name).split("."):
+            if part.startswith("__") and part.endswith("__"):
+                raise PolicyViolation("`%s` is not available in a rule" % part, node)
+        return node
+
+    def visit_Global(self, node):
+        for name in node.names:
+            if name.startswith("__"):
+                raise PolicyViolation("`%s` is not available in a rule" % name, node)
+        return node
+
+    visit_Nonlocal = visit_Global
+
+
+def compile_rule(source):
+    tree = ast.parse(source, filename=RULE_FILENAME, mode="exec")
+    tree = _Guard().visit(tree)
+    ast.fix_missing_locations(tree)
+    return compile(tree, RULE_FILENAME, "exec", dont_inherit=True)
+
+
+# Compiled rules live in this cache, which the worker snapshots again after a miss: the compile
+# (parse, transform, bytecode) happens once per source and interpreter, never between runs.
+CODE_CACHE = {}
+MAX_CODE_CACHE = 256
+
+
+def _compile_error(name, message, frames):
+    return json.dumps({"o": "error", "e": {"name": name, "message": _clip(message, MAX_ERROR_MESSAGE), "frames": frames}})
+
+
+def _prepare(source):
+    if source in CODE_CACHE:
+        return "hit"
+    try:
+        code = compile_rule(source)
+    except PolicyViolation as error:
+        return _compile_error("PolicyError", str(error), [{"line": error.line, "column": error.column}])
+    except SyntaxError as error:
+        return _compile_error(type(error).__name__, error.msg or "invalid syntax", [{"line": error.lineno or 1, "column": max(1, error.offset or 1)}])
+    except (RecursionError, MemoryError):
+        return _compile_error("SyntaxError", "The rule is nested too deeply to compile", [])
+    if len(CODE_CACHE) >= MAX_CODE_CACHE:
+        CODE_CACHE.pop(next(iter(CODE_CACHE)))
+    CODE_CACHE[source] = code
+    return ""
+
+
+def prepare(source):
+    """Compiles a source into the cache: "hit" when it was there, "" when compiled now, else a JSON error line."""
+    try:
+        return _prepare(source)
+    except KeyboardInterrupt:
+        return json.dumps({"o": "timeout", "e": {"name": "TimeoutError", "message": "The rule took longer than its time limit to compile", "frames": []}})
+    except BaseException as error:
+        return _compile_error("SyntaxError", "The rule could not be compiled: %s" % type(error).__name__, [])
+
+
+# ---------------------------------------------------------------------------------------------
+# One run.
+class _LogSink:
+    __slots__ = ("entries", "bytes", "limit", "truncated")
+
+    def __init__(self, limit):
+        self.entries = []
+        self.bytes = 0
+        self.limit = limit
+        self.truncated = False
+
+    def write(self, level, args, sep=" "):
+        if self.truncated:
+            return
+        if len(self.entries) >= MAX_LOG_ENTRIES:
+            self.truncated = True
+            return
+        budget = self.limit - self.bytes
+        parts = []
+        for arg in args:
+            text = arg if type(arg) is str else str(arg)
+            parts.append(text if len(text) <= budget + 1 else text[: budget + 1])
+            budget -= len(parts[-1]) + len(sep)
+            if budget < 0:
+                break
+        message = sep.join(parts)
+        size = len(message.encode("utf-8", "surrogatepass"))
+        if self.bytes + size > self.limit:
+            room = self.limit - self.bytes
+            message = message.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+            self.truncated = True
+            self.bytes = self.limit
+            if message:
+                self.entries.append([level, message])
+            return
+        self.bytes += size
+        self.entries.append([level, message])
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, o):
+        if isinstance(o, MODULES["decimal"].Decimal):
+            return str(o)
+        if isinstance(o, (MODULES["datetime"].date, MODULES["datetime"].time)):
+            return o.isoformat()
+        return super().default(o)
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _encode(value, max_bytes):
+    encoder = _Encoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    chunks = []
+    chars = 0
+    # Every character is at least one UTF-8 byte: stop as soon as the text cannot fit.
+    for chunk in encoder.iterencode(value):
+        chars += len(chunk)
+        if chars > max_bytes:
+            raise _OverBudget()
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+def _rule_frames(tb):
+    frames = []
+    for summary in traceback.extract_tb(tb):
+        if summary.filename != RULE_FILENAME:
+            continue
+        frame = {"line": summary.lineno or 1, "column": (summary.colno or 0) + 1}
+        if summary.name and summary.name != "<module>":
+            frame["functionName"] = _clip(summary.name, MAX_ERROR_NAME)
+        frames.append(frame)
+    return frames[-MAX_FRAMES:]
+
+
+def _describe(error):
+    try:
+        message = str(error)
+    except BaseException:  # a rule's __str__ that raises or loops (interrupt) still yields an answer
+        message = "[unprintable]"
+    return {"name": _clip(type(error).__name__, MAX_ERROR_NAME), "message": _clip(message, MAX_ERROR_MESSAGE), "frames": _rule_frames(error.__traceback__)}
+
+
+def _timeout(timeout_ms):
+    return {"name": "TimeoutError", "message": "The rule ran longer than its limit of %d ms" % timeout_ms, "frames": [], "limit": {"name": "timeoutMs", "value": timeout_ms}}
+
+
+def _memory(memory_mb):
+    return {"name": "MemoryLimitError", "message": "The rule used more than its memory limit of %d MB" % memory_mb, "frames": [], "limit": {"name": "memoryMb", "value": memory_mb}}
+
+
+_json_loads = json.loads
+_json_dumps = json.dumps
+_SimpleNamespace = types.SimpleNamespace
+_FunctionType = types.FunctionType
+
+
+def run_one(source, input_json, clock, seed, timeout_ms, memory_mb, max_output_bytes, max_log_bytes, rule_id, version):
+    """Runs one rule. Always returns text: a JSON line of metadata, then (when ok) the output JSON."""
+    logs = _LogSink(max_log_bytes)
+    meta = {"o": "ok"}
+    output = ""
+    try:
+        try:
+            code = CODE_CACHE.get(source)
+            if code is None:
+                refused = _prepare(source)
+                if refused not in ("", "hit"):
+                    return refused + "\n"
+                code = CODE_CACHE[source]
+            _random.seed(seed)
+
+            def log(*args, sep=" "):
+                logs.write("log", args, sep if type(sep) is str else " ")
+
+            def print_(*args, sep=" ", end="\n", file=None, flush=False):
+                logs.write("log", args, sep if type(sep) is str else " ")
+
+            rule_builtins = dict(_base_builtins)
+            rule_builtins["print"] = print_
+            namespace = {"__builtins__": rule_builtins, "__name__": "rule"}
+            exec(code, namespace)
+            entry = namespace.get("rule")
+            if type(entry) is not _FunctionType:
+                meta = {"o": "error", "e": {"name": "TypeError", "message": "A Python rule must define `def rule(input, ctx):` at the top level", "frames": []}}
+            else:
+                ctx = _SimpleNamespace(log=log, now=clock, rule_id=rule_id, version=version)
+                value = entry(_json_loads(input_json), ctx)
+                try:
+                    output = _encode(value, max_output_bytes)
+                except _OverBudget:
+                    meta = {"o": "output_limit", "e": {"name": "OutputLimitError", "message": "The output is over the limit of %d bytes" % max_output_bytes, "frames": [], "limit": {"name": "maxOutputBytes", "value": max_output_bytes}}}
+                except (TypeError, ValueError) as error:
+                    described = _describe(error)
+                    if not described["frames"]:
+                        described["message"] = _clip("The rule's return value cannot be converted to JSON: " + described["message"], MAX_ERROR_MESSAGE)
+                    meta = {"o": "error", "e": described}
+        except KeyboardInterrupt:
+            meta = {"o": "timeout", "e": _timeout(timeout_ms)}
+        except MemoryError:
+            meta = {"o": "memory", "e": _memory(memory_mb)}
+        except RecursionError as error:
+            meta = {"o": "error", "e": _describe(error)}
+        except BaseException as error:
+            meta = {"o": "error", "e": _describe(error)}
+    except KeyboardInterrupt:
+        meta = {"o": "timeout", "e": _timeout(timeout_ms)}
+        output = ""
+    except MemoryError:
+        meta = {"o": "memory", "e": _memory(memory_mb)}
+        output = ""
+    try:
+        meta["logs"] = logs.entries
+        if logs.truncated:
+            meta["lt"] = True
+        if meta["o"] != "ok":
+            output = ""
+        return _json_dumps(meta, ensure_ascii=False) + "\n" + output
+    except BaseException:
+        return '{"o":"error","e":{"name":"Error","message":"The run\'s result could not be reported","frames":[]},"logs":[]}\n'
+
+
+run_one
