@@ -170,6 +170,10 @@ async function main(): Promise<void> {
   // first runs after a (re)start never queue behind a worker still booting.
   await pool.warm(readLimitCaps(process.env).defaults.memoryMb);
   send({ type: "ready", wall: describeWall(), timings: { mainMs, readyMs: Math.round(performance.now()) } });
+  // Python interpreters take seconds to load (Pyodide): they boot after readiness, in the
+  // background, so a restart is not held up and the first Python runs find them loaded (a run
+  // that comes sooner waits in the queue for the first one).
+  void pool.warm(readLimitCaps(process.env).defaults.memoryMb, "python");
 }
 
 // Ctrl-C in a terminal, or systemd stopping the service, signals the whole process group / cgroup,

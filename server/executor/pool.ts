@@ -6,6 +6,9 @@
 // run costs one message each way instead of a piscina task, and the worker can run many rules
 // under one vm watchdog (see worker.ts). piscina still owns the threads: it spawns them with
 // their resource limits, terminates one when its lane is aborted, and reports OOM and crashes.
+// Python rules run in classes of their own, on the Python worker (python/python-worker.ts): one
+// Pyodide interpreter per worker, one run at a time per lane, and a time guard the pool drives
+// (it writes SIGINT into the lane's interrupt buffer at the limit).
 import os from "node:os";
 import path from "node:path";
 import { MessageChannel, type MessagePort } from "node:worker_threads";
@@ -49,7 +52,7 @@ export interface RulePool {
    * booted, so the first runs find the whole pool ready instead of waiting on a cold worker.
    * Resolves too when a worker fails to start: the runs then report that failure.
    */
-  warm(memoryMb: number): Promise<void>;
+  warm(memoryMb: number, language?: "javascript" | "python"): Promise<void>;
   stats(): PoolStats;
   destroy(): Promise<void>;
 }
@@ -61,6 +64,8 @@ export interface RulePoolOptions {
   maxThreads?: number;
   /** Absolute path of the built worker (default: worker.cjs beside this bundle). */
   workerFile?: string;
+  /** Absolute path of the built Python worker (default: python-worker.cjs beside this bundle). */
+  pythonWorkerFile?: string;
 }
 
 /**
@@ -76,10 +81,19 @@ export const WORKER_STACK_MB = 4;
  * long native calls (a huge regex replace) that no watchdog can interrupt.
  */
 export const KILL_GRACE_MS = 200;
+/**
+ * V8 heap of a Python worker: Pyodide's JavaScript side. The interpreter's own memory is
+ * WebAssembly memory outside this limit, capped per run by the worker (memoryMb).
+ */
+export const PYTHON_WORKER_HEAP_MB = 192;
+/** After a Python run's limit, the pool repeats the interrupt this often until the run answers. */
+const PYTHON_INTERRUPT_REPEAT_MS = 5;
 
 const OUTCOMES = outcomeSchema.options;
 /** Must match WORKER_BUNDLE in build-options.mjs. */
 const WORKER_BUNDLE_NAME = "worker.cjs";
+/** Must match PYTHON_WORKER_BUNDLE in build-options.mjs. */
+const PYTHON_WORKER_BUNDLE_NAME = "python-worker.cjs";
 
 interface PendingRun {
   message: WorkerRunMessage;
@@ -101,10 +115,16 @@ interface Lane {
   /** Set when the pool ended this lane itself (deadline or recycle): its end is not a crash. */
   retired: boolean;
   bootTimer: NodeJS.Timeout | null;
+  /** Python lanes: the interpreter's interrupt buffer, and the timer that writes SIGINT into it. */
+  interrupt: Int32Array | null;
+  interruptTimer: NodeJS.Timeout | null;
 }
 
 interface MemoryClass {
   memoryMb: number;
+  python: boolean;
+  /** Runs posted to one worker ahead of time (1 for Python: its interrupt belongs to one run). */
+  pipelineDepth: number;
   /** Most workers this class grows to. */
   maxThreads: number;
   piscina: Piscina;
@@ -129,9 +149,8 @@ const PIPELINE_DEPTH = 2;
 
 // The bundles live side by side in .executor-dist/: beside this bundle (CJS) or beside the
 // process's entry script (ESM, where __dirname does not exist).
-function defaultWorkerFile(): string {
-  const dir = typeof __dirname === "string" ? __dirname : path.dirname(process.argv[1] ?? path.join(process.cwd(), "x"));
-  return path.join(dir, WORKER_BUNDLE_NAME);
+function bundleDir(): string {
+  return typeof __dirname === "string" ? __dirname : path.dirname(process.argv[1] ?? path.join(process.cwd(), "x"));
 }
 
 function ruleFailure(outcome: Outcome, clock: number, name: string, message: string, limit?: { name: string; value: number }): RunResult {
@@ -149,9 +168,10 @@ function startedRunFailure(run: PendingRun, outcome: Outcome, name: string, mess
 export function createRulePool(opts: RulePoolOptions = {}): RulePool {
   const maxThreads = Math.max(1, opts.maxThreads ?? os.availableParallelism());
   const minThreads = Math.min(maxThreads, Math.max(1, opts.minThreads ?? maxThreads));
-  const workerFile = opts.workerFile ?? defaultWorkerFile();
+  const workerFile = opts.workerFile ?? path.join(bundleDir(), WORKER_BUNDLE_NAME);
+  const pythonWorkerFile = opts.pythonWorkerFile ?? path.join(path.dirname(workerFile), PYTHON_WORKER_BUNDLE_NAME);
   const compileCache = createCompileCache();
-  /** By memory limit, and apart for noisy runs ("64", "64:noisy"). */
+  /** By language family and memory limit, and apart for noisy runs ("64", "64:noisy", "py:64"). */
   const classes = new Map<string, MemoryClass>();
   const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   let completed = 0;
@@ -165,8 +185,8 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     return result;
   }
 
-  function memoryClass(memoryMb: number, noisy: boolean): MemoryClass {
-    const key = noisy ? `${memoryMb}:noisy` : String(memoryMb);
+  function memoryClass(memoryMb: number, noisy: boolean, python = false): MemoryClass {
+    const key = `${python ? "py:" : ""}${memoryMb}${noisy ? ":noisy" : ""}`;
     let existing = classes.get(key);
     if (existing && existing.broken !== null && performance.now() - existing.brokenAt > BROKEN_RETRY_MS) {
       classes.delete(key);
@@ -177,7 +197,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     // Noisy runs take turns (the supervisor runs few at once), so one worker of their own is enough.
     const threads = noisy ? 1 : maxThreads;
     const piscina = new Piscina({
-      filename: workerFile,
+      filename: python ? pythonWorkerFile : workerFile,
       minThreads: noisy ? 1 : minThreads,
       maxThreads: threads,
       idleTimeout: Infinity,
@@ -186,14 +206,25 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       atomics: "disabled",
       recordTiming: false,
       resourceLimits: {
-        maxOldGenerationSizeMb: memoryMb + WORKER_BASE_HEAP_MB,
+        maxOldGenerationSizeMb: python ? PYTHON_WORKER_HEAP_MB : memoryMb + WORKER_BASE_HEAP_MB,
         maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
         stackSizeMb: WORKER_STACK_MB,
       },
     });
     // A lane's rejection carries the error; piscina's 'error' event would otherwise be unhandled.
     piscina.on("error", () => undefined);
-    existing = { memoryMb, maxThreads: threads, piscina, lanes: new Set(), queue: [], broken: null, brokenAt: 0, warmWaiters: [] };
+    existing = {
+      memoryMb,
+      python,
+      pipelineDepth: python ? 1 : PIPELINE_DEPTH,
+      maxThreads: threads,
+      piscina,
+      lanes: new Set(),
+      queue: [],
+      broken: null,
+      brokenAt: 0,
+      warmWaiters: [],
+    };
     classes.set(key, existing);
     for (let i = 0; i < Math.min(minThreads, threads); i += 1) startLane(existing);
     return existing;
@@ -210,12 +241,14 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       timer: null,
       retired: false,
       bootTimer: null,
+      interrupt: cls.python ? new Int32Array(new SharedArrayBuffer(4)) : null,
+      interruptTimer: null,
     };
     cls.lanes.add(lane);
     port1.on("message", (message: WorkerToPoolMessage) => onLaneMessage(cls, lane, message));
     // In-flight runs keep the process alive through their deadline timers, not through idle ports.
     port1.unref();
-    const init: LaneInit = { port: port2, wake: lane.wake };
+    const init: LaneInit = { port: port2, wake: lane.wake, ...(lane.interrupt ? { interrupt: lane.interrupt } : {}) };
     const bootTimer = setTimeout(() => {
       if (!lane.ready && !lane.retired) endLane(cls, lane, new Error(`the worker did not start within ${LANE_BOOT_TIMEOUT_MS} ms`));
     }, LANE_BOOT_TIMEOUT_MS);
@@ -253,6 +286,8 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
   function clearDeadline(lane: Lane): void {
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = null;
+    if (lane.interruptTimer) clearTimeout(lane.interruptTimer);
+    lane.interruptTimer = null;
   }
 
   function armDeadline(cls: MemoryClass, lane: Lane): void {
@@ -261,6 +296,18 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     const { timeoutMs } = head.message;
     head.startedAt = performance.now();
     lane.timer = setTimeout(() => onDeadline(cls, lane), timeoutMs + windowSlackMs(timeoutMs) + KILL_GRACE_MS);
+    const interrupt = lane.interrupt;
+    if (interrupt) {
+      // Python checks the buffer between bytecodes; a rule that swallows one interrupt (a with
+      // block whose __exit__ returns True) gets another, until the deadline above kills the worker.
+      // With one run per lane in flight, a late interrupt can only land between runs, and the
+      // worker clears the buffer before the next one.
+      const signal = () => {
+        Atomics.store(interrupt, 0, 2);
+        lane.interruptTimer = setTimeout(signal, PYTHON_INTERRUPT_REPEAT_MS);
+      };
+      lane.interruptTimer = setTimeout(signal, timeoutMs);
+    }
   }
 
   /** Runs posted to a dead or retired lane behind its head never started there: run them elsewhere. */
@@ -353,7 +400,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       return;
     }
     // Fill idle lanes first, then give each lane one run to hold ready behind its current one.
-    for (let depth = 1; depth <= PIPELINE_DEPTH; depth += 1) {
+    for (let depth = 1; depth <= cls.pipelineDepth; depth += 1) {
       for (const lane of cls.lanes) {
         if (!lane.ready || lane.retired || lane.inflight.length >= depth) continue;
         const run = cls.queue.shift();
@@ -395,13 +442,21 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
   async function run(task: RunTask): Promise<RunResult> {
     const { clock, limits } = task;
     if (destroyed) return ruleFailure("crashed", clock, "ExecutorClosed", "The executor pool is shut down");
-    let compiled;
-    try {
-      compiled = await compileCache.compile(task.source, task.language);
-    } catch (error) {
-      return record(ruleFailure("crashed", clock, "CompilerError", `The compiler failed: ${error instanceof Error ? error.message : String(error)}`));
+    const python = task.language === "python";
+    // Python is compiled inside its interpreter (runner.py: parse, guard transform, bytecode).
+    let compiled: { code: string; imports: WorkerRunMessage["imports"] };
+    if (python) {
+      compiled = { code: task.source, imports: [] };
+    } else {
+      let result;
+      try {
+        result = await compileCache.compile(task.source, task.language);
+      } catch (error) {
+        return record(ruleFailure("crashed", clock, "CompilerError", `The compiler failed: ${error instanceof Error ? error.message : String(error)}`));
+      }
+      if (!result.ok) return record({ outcome: "error", logs: [], durationMs: 0, clock, error: result.error });
+      compiled = result;
     }
-    if (!compiled.ok) return record({ outcome: "error", logs: [], durationMs: 0, clock, error: compiled.error });
     let input: string;
     try {
       input = JSON.stringify(task.input) ?? "null";
@@ -422,7 +477,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       ...(task.ruleId !== undefined ? { ruleId: task.ruleId } : {}),
       ...(task.version !== undefined ? { version: task.version } : {}),
     };
-    const cls = memoryClass(limits.memoryMb, task.noisy === true);
+    const cls = memoryClass(limits.memoryMb, task.noisy === true, python);
     return new Promise<RunResult>((resolve) => {
       cls.queue.push({ message, clock, resolve });
       dispatch(cls);
@@ -436,8 +491,8 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     for (const resolve of cls.warmWaiters.splice(0)) resolve();
   }
 
-  function warm(memoryMb: number): Promise<void> {
-    const cls = memoryClass(memoryMb, false);
+  function warm(memoryMb: number, language: "javascript" | "python" = "javascript"): Promise<void> {
+    const cls = memoryClass(memoryMb, false, language === "python");
     return new Promise<void>((resolve) => {
       cls.warmWaiters.push(resolve);
       settleWarm(cls);
