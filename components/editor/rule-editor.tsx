@@ -44,7 +44,7 @@ export type RuleEditorHandle = {
 };
 
 export function modelUri(language: Language): string {
-  return language === "typescript" ? "file:///rule.ts" : "file:///rule.js";
+  return language === "typescript" ? "file:///rule.ts" : language === "python" ? "file:///rule.py" : "file:///rule.js";
 }
 
 function toMarkerSeverity(monaco: Monaco, d: Diagnostic) {

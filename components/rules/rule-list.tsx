@@ -199,6 +199,7 @@ function CreateRuleForm({ onCreated, onError }: { onCreated: (rule: { id: string
         <select className="rb-select" value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
           <option value="typescript">TypeScript</option>
           <option value="javascript">JavaScript</option>
+          <option value="python">Python</option>
         </select>
       </label>
       <button type="submit" className="rb-btn rb-btn-primary" disabled={busy || name.trim() === ""}>
@@ -289,7 +290,7 @@ function RuleRow(props: {
           </div>
         )}
       </td>
-      <td>{rule.language ? <span className="rb-badge rb-badge-lang">{rule.language === "typescript" ? "TypeScript" : "JavaScript"}</span> : "—"}</td>
+      <td>{rule.language ? <span className="rb-badge rb-badge-lang">{rule.language === "typescript" ? "TypeScript" : rule.language === "python" ? "Python" : "JavaScript"}</span> : "—"}</td>
       <td className="rb-num">
         {rule.latestVersion === null ? "—" : `v${rule.latestVersion}`}
         {rule.publishedVersion == null ? (

@@ -706,6 +706,7 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
           <select className="rb-select" aria-label="Language" value={language} disabled={!canEdit} onChange={(e) => setLanguage(e.target.value as Language)}>
             <option value="typescript">TypeScript</option>
             <option value="javascript">JavaScript</option>
+            <option value="python">Python</option>
           </select>
         </label>
         {canEdit && (

@@ -15,6 +15,7 @@ import { parse, type ParserPlugin } from "@babel/parser";
 import type { Diagnostic, Language } from "../contracts/run";
 import { ALLOWED_MODULES, MAX_SOURCE_BYTES, POLICY, type Check, type SyntaxKind } from "./policy";
 
+import { analyzePython } from "./python/analyze-python";
 export { ALLOWED_MODULES, MAX_SOURCE_BYTES, POLICY } from "./policy";
 export type { Policy } from "./policy";
 
@@ -800,6 +801,7 @@ export function analysisTimeoutDiagnostic(timeoutMs: number): Diagnostic {
  * Lines and columns are 1-based, end exclusive (Monaco's convention).
  */
 export function analyzeSource(source: string, language: Language): Diagnostic[] {
+  if (language === "python") return analyzePython(source);
   try {
     if (typeof source !== "string") throw new TypeError("source must be a string");
     return analyzeUnchecked(source, language === "typescript" ? "typescript" : "javascript");

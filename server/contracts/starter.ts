@@ -19,8 +19,15 @@ export default function rule(input, ctx) {
 }
 `;
 
+const PY_STARTER = `def rule(input, ctx):
+    """input is the test input (JSON as dicts and lists); ctx.log(...) and print(...) are captured."""
+    ctx.log("received", input)
+    return {"ok": True}
+`;
+
 /** Source of version 1 for a rule created without one. */
 export function starterSource(language: Language): string {
+  if (language === "python") return PY_STARTER;
   return language === "typescript" ? TS_STARTER : JS_STARTER;
 }
 
