@@ -19,6 +19,8 @@
 // terminates the worker. Memory: the WebAssembly memory may not grow past the snapshot's break plus
 // the run's memoryMb, so the allocator fails and Python raises MemoryError (`memory`).
 // Plain Node, bundled by esbuild: no "server-only", no "@/" imports; pyodide stays external.
+import { constants as fsConstants } from "node:fs";
+import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { loadPyodide, type PyodideAPI } from "pyodide";
@@ -144,6 +146,23 @@ function pyodideDir(): string {
 }
 
 async function bootInterpreter(): Promise<Interpreter> {
+  // Emscripten's NODEFS reads the fs flag constants through process.binding("constants"), which
+  // Node's permission model (the executor's wall) refuses; hand it the same constants from the
+  // public API for the load, then put the refusing original back.
+  const host = process as unknown as { binding(name: string): unknown };
+  const realBinding = host.binding;
+  host.binding = function binding(name: string) {
+    if (name === "constants") return { fs: fsConstants, os: osConstants };
+    return realBinding.call(process, name);
+  };
+  try {
+    return await loadInterpreter();
+  } finally {
+    host.binding = realBinding;
+  }
+}
+
+async function loadInterpreter(): Promise<Interpreter> {
   const pyodide = await loadPyodide({
     indexURL: `${pyodideDir()}${path.sep}`,
     stdout: () => undefined,
