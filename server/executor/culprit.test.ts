@@ -27,6 +27,16 @@ describe("culpritOf", () => {
     expect(fingerprintSource("export default (x: number) => x;", "typescript")).not.toBe(fingerprintSource("export default (x: string) => x;", "typescript"));
   });
 
+  it("gives reformatted or commented copies of a Python source the same key, and different programs different keys", () => {
+    const loop = "def rule(input, ctx):\n    while True:\n        pass\n";
+    const key = culpritOf({ source: loop, language: "python" });
+    for (const variant of ["# spin\ndef rule(input, ctx):\n    while True:\n        pass  # forever\n", "def rule( input , ctx ):\n    while True:\n        pass\n\n\n"]) {
+      expect(culpritOf({ source: variant, language: "python" }), variant).toBe(key);
+    }
+    expect(fingerprintSource("def rule(input, ctx):\n    while True:\n        x = 1\n", "python")).not.toBe(fingerprintSource(loop, "python"));
+    expect(fingerprintSource('def rule(input, ctx):\n    return "a b"\n', "python")).not.toBe(fingerprintSource('def rule(input, ctx):\n    return "a  b"\n', "python"));
+  });
+
   it("keys a saved rule's runs by the rule, whatever its source", () => {
     expect(culpritOf({ source: LOOP, language: "javascript", culprit: ruleCulprit("r1") })).toBe("rule:r1");
     expect(culpritOf({ source: "export default () => 1;", language: "javascript", culprit: ruleCulprit("r1") })).toBe("rule:r1");

@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { parse, type ParserPlugin } from "@babel/parser";
 import { LRUCache } from "lru-cache";
+import { tokenize as pythonTokens } from "../analysis/python/analyze-python";
 
 interface CulpritTask {
   source: string;
@@ -47,6 +48,17 @@ interface TokenLike {
 /** A hash of the source's tokens (kind and text), without positions, comments or whitespace. */
 export function fingerprintSource(source: string, language: string): string {
   const hash = createHash("sha256").update(language).update("\0");
+  if (language === "python") {
+    // Python's own tokens (the static check's tokenizer): Babel would stop at the first `:`.
+    // Blank and comment-only lines end in a newline token of their own: runs of them are one.
+    let lastKind = "newline";
+    for (const token of pythonTokens(source)) {
+      if (token.kind === "newline" && lastKind === "newline") continue;
+      hash.update(token.kind).update("\0").update(token.text).update("\0");
+      lastKind = token.kind;
+    }
+    return hash.digest("base64url");
+  }
   const plugins: ParserPlugin[] = language === "typescript" ? ["typescript"] : [];
   let tokens: TokenLike[] | undefined;
   try {

@@ -164,7 +164,7 @@ describe("errors: one envelope, exact codes", () => {
   const validationCases: [string, string, unknown, (string | number)[][]][] = [
     ["POST", "/api/rules", { name: "" }, [["name"]]],
     ["POST", "/api/rules", { name: "x", colour: "red" }, [[]]],
-    ["POST", "/api/rules", { name: 5, language: "python" }, [["name"], ["language"]]],
+    ["POST", "/api/rules", { name: 5, language: "cobol" }, [["name"], ["language"]]],
     ["POST", "/api/rules", { name: "x", limits: { timeoutMs: -1 } }, [["limits", "timeoutMs"]]],
     ["POST", "/api/rules", { name: "x", limits: { timeoutMs: 10_000_000 } }, [["limits", "timeoutMs"]]],
     ["POST", "/api/rules", [], [[]]],

@@ -41,7 +41,7 @@ const BLOCKED_EXCEPTIONS = new Set(POLICY.blockedExceptions.names);
 export const MAX_PYTHON_SOURCE_BYTES = POLICY.maxSourceBytes;
 
 type TokenKind = "name" | "op" | "newline" | "string" | "number";
-interface Token {
+export interface Token {
   kind: TokenKind;
   text: string;
   line: number;
@@ -50,8 +50,11 @@ interface Token {
 
 const STRING_PREFIX = /^(?:[rRbBuUfFtT]{0,2})('''|"""|'|")/;
 
-/** Tokens of a Python source with strings and comments skipped (as one "string" token). */
-function tokenize(source: string): Token[] {
+/**
+ * Tokens of a Python source: comments and whitespace dropped, each string literal one "string"
+ * token. Also the culprit fingerprint of unsaved Python source (executor/culprit.ts).
+ */
+export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let line = 1;
   let lineStart = 0;
