@@ -14,3 +14,9 @@ export const INPUT = {
   ],
 };
 export const EXPECTED = { total: 129.5, discount: 0.1, skus: 3 };
+
+// The same rule in Python (the Python section of bench/run.mjs): same input, same answer.
+export const PYTHON_RULE_SOURCE = `def rule(input, ctx):
+    total = sum(item["price"] * item["qty"] for item in input["items"])
+    return {"total": total, "discount": 0.1 if total > 100 else 0, "skus": len({item["sku"] for item in input["items"]})}
+`;

@@ -1,9 +1,12 @@
-// `npm run bench [-- --json] [-- --quick] [-- --compare-executors] [-- --no-http] [-- --compare-next]`: the same lodash-importing rule run three ways, at
+// `npm run bench [-- --json] [-- --quick] [-- --compare-executors] [-- --no-http] [-- --no-python] [-- --compare-next]`: the same lodash-importing rule run three ways, at
 // concurrency 1 and 16, each for a bounded time:
 //   floor          a direct in-process call (no sandbox at all)
 //   processPerRun  a fresh `node` process per run (the naive design)
 //   executor       the real path: supervisor → IPC → executor child → piscina worker → fresh SES compartment
 //   poolInProcess  (extra) the same pool in this process, to show what the process wall costs
+//   python         the same rule in Python: a plain python3 loop (floor), a fresh python3 process per
+//                  run (the naive design), and the executor's Python workers (Pyodide, guards,
+//                  memory restore per run) (--no-python skips it)
 //   http           (bench/http.mjs) a node:http floor, POST /execute and /execute/batch on the started app,
 //                  its peak RSS, and the ratios to the executor's own runs/s (--no-http skips it)
 // Prints a table, and with --json one JSON object as the last line.
@@ -16,7 +19,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import _ from "lodash";
-import { EXPECTED, INPUT, RULE_SOURCE } from "./rule.mjs";
+import { EXPECTED, INPUT, PYTHON_RULE_SOURCE, RULE_SOURCE } from "./rule.mjs";
 import { parseArgs } from "node:util";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -29,6 +32,7 @@ const { values: flags } = parseArgs({
     "no-http": { type: "boolean", default: false },
     "compare-next": { type: "boolean", default: false },
     "no-pool": { type: "boolean", default: false },
+    "no-python": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -191,6 +195,61 @@ async function benchExecutor(supervisor, concurrency) {
   return result;
 }
 
+// The Python section: the same rule, three ways, beside the JavaScript figures of the same run.
+const PYTHON = process.env.PYTHON ?? "python3";
+
+/** A plain python3 process calling the rule in a loop: what the rule costs with no sandbox at all. */
+function benchPythonFloor() {
+  const script = `import json, time, statistics
+${PYTHON_RULE_SOURCE}
+text = ${JSON.stringify(JSON.stringify(INPUT))}
+assert rule(json.loads(text), None) == json.loads(${JSON.stringify(JSON.stringify(EXPECTED))})
+laps = []
+end = time.perf_counter() + ${Math.min(2, seconds)}
+while time.perf_counter() < end:
+    t = time.perf_counter()
+    rule(json.loads(text), None)
+    laps.append((time.perf_counter() - t) * 1000)
+laps.sort()
+print(json.dumps({"p50Ms": round(laps[len(laps) // 2], 4), "p99Ms": round(laps[int(len(laps) * 0.99)], 4), "runsPerSec": round(len(laps) / sum(laps) * 1000, 1), "runs": len(laps)}))
+`;
+  const out = spawnSync(PYTHON, ["-c", script], { encoding: "utf8" });
+  if (out.status !== 0) throw new Error(`${PYTHON} floor failed: ${out.stderr}`);
+  return JSON.parse(out.stdout);
+}
+
+/** One fresh python3 process per run: the design the talk started from. */
+async function benchPythonProcessPerRun(concurrency) {
+  // As the talk measured it: a fresh interpreter that imports json and decimal, runs once, exits.
+  const script = `import json, sys, decimal\n${PYTHON_RULE_SOURCE}\nsys.stdout.write(json.dumps(rule(json.loads(sys.argv[1]), None)))\n`;
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(PYTHON, ["-c", script, JSON.stringify(INPUT)], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk) => (out += chunk));
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`))));
+    });
+  check(await once());
+  const runs = quick ? 12 : concurrency === 1 ? 30 : 96;
+  return drive(once, { concurrency, ms: quick ? 2_000 : 6_000, maxRuns: runs });
+}
+
+/** The executor's Python workers, exactly as the app drives them. */
+async function benchPythonExecutor(supervisor, concurrency) {
+  const once = async () => {
+    const result = await supervisor.run({ source: PYTHON_RULE_SOURCE, language: "python", input: INPUT, limits: LIMITS, clock: 1_700_000_000_000 });
+    if (result.outcome !== "ok") throw new Error(`Python executor run ended ${result.outcome}: ${JSON.stringify(result.error)}`);
+    return result;
+  };
+  // The first run waits for an interpreter to finish loading (they warm after readiness).
+  const t = performance.now();
+  check((await once()).output);
+  const firstRunMs = Number((performance.now() - t).toFixed(0));
+  for (let i = 0; i < 200; i++) await once();
+  return { ...(await drive(once, { concurrency, ms: seconds * 1000 })), firstRunMs };
+}
+
 const started = performance.now();
 const results = { floor: {}, processPerRun: {}, executor: {} };
 for (const c of [1, 16]) results.floor[`c${c}`] = await benchFloor(c);
@@ -205,12 +264,17 @@ async function benchExecutorConfig(executors) {
   await supervisor.ready(60_000, { all: true });
   const out = {};
   for (const c of [1, 16]) out[`c${c}`] = await benchExecutor(supervisor, c);
+  if (!executors && !flags["no-python"]) {
+    out.python = {};
+    for (const c of [1, 16]) out.python[`c${c}`] = await benchPythonExecutor(supervisor, c);
+  }
   const stats = await supervisor.stats();
   await supervisor.shutdown(2_000);
   return { out, stats };
 }
 const { out: executorResults, stats } = await benchExecutorConfig(undefined);
-results.executor = executorResults;
+const { python: pythonExecutor, ...jsExecutor } = executorResults;
+results.executor = jsExecutor;
 say(`executor       c1 ${JSON.stringify(results.executor.c1)}\n               c16 ${JSON.stringify(results.executor.c16)}  (${stats.executors.length} executor processes)`);
 // --compare-executors: the same with 1 and with 2 executor processes (RULEBOX_EXECUTORS).
 if (flags["compare-executors"]) {
@@ -219,6 +283,26 @@ if (flags["compare-executors"]) {
     results.executorByProcessCount[n] = (await benchExecutorConfig(n)).out;
     say(`executors=${n}    c1 ${JSON.stringify(results.executorByProcessCount[n].c1)}\n               c16 ${JSON.stringify(results.executorByProcessCount[n].c16)}`);
   }
+}
+
+if (pythonExecutor) {
+  const pyFloor = benchPythonFloor();
+  const pyProcess = {};
+  for (const c of [1, 16]) pyProcess[`c${c}`] = await benchPythonProcessPerRun(c);
+  results.python = {
+    floor: pyFloor,
+    processPerRun: pyProcess,
+    executor: pythonExecutor,
+    speedupVsProcessPerRun: {
+      c1: Number((pythonExecutor.c1.runsPerSec / pyProcess.c1.runsPerSec).toFixed(1)),
+      c16: Number((pythonExecutor.c16.runsPerSec / pyProcess.c16.runsPerSec).toFixed(1)),
+    },
+    vsJavaScriptExecutorC16: Number((pythonExecutor.c16.runsPerSec / results.executor.c16.runsPerSec).toFixed(2)),
+  };
+  say(`python floor   ${JSON.stringify(pyFloor)}  (plain ${PYTHON} loop, no sandbox)`);
+  say(`python ppr     c1 ${JSON.stringify(pyProcess.c1)}\n               c16 ${JSON.stringify(pyProcess.c16)}  (fresh ${PYTHON} per run)`);
+  say(`python exec    c1 ${JSON.stringify(pythonExecutor.c1)}\n               c16 ${JSON.stringify(pythonExecutor.c16)}`);
+  say(`python speedup vs process-per-run: c1 ${results.python.speedupVsProcessPerRun.c1}×, c16 ${results.python.speedupVsProcessPerRun.c16}×; runs/s vs JavaScript at c16: ${results.python.vsJavaScriptExecutorC16}`);
 }
 
 // The HTTP section (bench/http.mjs): the same rule and input through the started app.

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Outcome, RunResult } from "../contracts/run";
+import type { Language, Outcome, RunResult } from "../contracts/run";
 import { ExecutorSupervisor } from "./supervisor";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -19,6 +19,8 @@ const LEAK_CHECK = `(x) => (typeof x === "object" || typeof x === "function") &&
 interface Attack {
   name: string;
   source: string;
+  /** javascript unless said. */
+  language?: Language;
   input?: unknown;
   limits?: Partial<typeof LIMITS>;
   /** Outcomes that are a correct answer to this attack (blocked is always accepted with the analyzer on). */
@@ -68,6 +70,39 @@ const ATTACKS: Attack[] = [
   { name: "pollution seen by the next run", source: `export default () => (({}).polluted === undefined && [1].map((x) => x)[0] === 1 ? "safe" : "LEAK");`, outcomes: ["ok"] },
 ];
 
+// The same promise for Python rules (server/executor/python/): the guards of runner.py and the
+// interpreter's memory restore hold without the static check. Each attack returns "LEAK" if it got
+// through. Order matters where a "seen by the next run" attack follows its plant.
+const py = (body: string, preamble = "") => `${preamble}def rule(input, ctx):\n${body.replace(/^/gm, "    ")}\n`;
+const PYTHON_ATTACKS: Attack[] = ([
+  { name: "py: import js (the worker's globals)", source: py("return 'LEAK' if js.process else 'safe'", "import js\n"), outcomes: ["error"] },
+  { name: "py: import os", source: py(`os.system('touch ${PWNED_FILE}')\nreturn 'LEAK'`, "import os\n"), outcomes: ["error"] },
+  { name: "py: __import__ by name", source: py("return 'LEAK' if __import__('sys') else 'safe'"), outcomes: ["error"] },
+  { name: "py: open a file", source: py(`open('${PWNED_FILE}', 'w').write('x')\nreturn 'LEAK'`), outcomes: ["error"] },
+  { name: "py: eval", source: py("return eval(\"'LE' + 'AK'\")"), outcomes: ["error"] },
+  { name: "py: subclasses walk", source: py("return ['LEAK' for c in ().__class__.__base__.__subclasses__() if 'wrap_close' in c.__name__]"), outcomes: ["error"] },
+  { name: "py: subclasses walk by getattr", source: py("t = getattr((), '__cl' + 'ass__')\nreturn 'LEAK' if getattr(t, '__ba' + 'se__') else 'safe'"), outcomes: ["error"] },
+  { name: "py: str.format attribute walk", source: py("return '{0.__class__.__base__.__subclasses__}'.format(()) and 'LEAK'"), outcomes: ["error"] },
+  { name: "py: traceback frame walk", source: py("try:\n    1 / 0\nexcept Exception as e:\n    return 'LEAK' if e.__traceback__.tb_frame.f_back.f_globals else 'safe'"), outcomes: ["error"] },
+  { name: "py: generator frame walk", source: py("g = (x for x in [1])\nreturn 'LEAK' if g.gi_frame.f_back else 'safe'"), outcomes: ["error"] },
+  { name: "py: a module's own sys", source: py("return 'LEAK' if statistics.sys.modules else 'safe'", "import statistics\n"), outcomes: ["error"] },
+  { name: "py: endless loop", source: py("while True:\n    pass"), outcomes: ["timeout"] },
+  { name: "py: loop that catches the interrupt", source: py("while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass"), outcomes: ["timeout"] },
+  { name: "py: time.sleep", source: py("time.sleep(60)\nreturn 'LEAK'", "import time\n"), outcomes: ["error", "timeout"] },
+  { name: "py: unbounded recursion", source: py("def f(n):\n    return f(n + 1)\nreturn f(0)"), outcomes: ["error"] },
+  { name: "py: memory bomb", source: py("keep = []\nwhile True:\n    keep.append('x' * 1_000_000)"), limits: { timeoutMs: 5_000 }, outcomes: ["memory"] },
+  { name: "py: output flood", source: py("return 'x' * 5_000_000"), outcomes: ["output_limit"] },
+  { name: "py: print flood", source: py("for i in range(50_000):\n    print('spam', i)\nreturn 'done'"), limits: { timeoutMs: 2_000 }, outcomes: ["ok", "timeout"] },
+  { name: "py: module plant", source: py("return 'planted'", "import json, decimal\njson.dumps = lambda *a, **k: 'LEAK'\njson.planted = 'LEAK'\ndecimal.getcontext().prec = 2\n"), outcomes: ["ok", "error"] },
+  {
+    name: "py: module plant seen by the next run",
+    source: py("ok = json.dumps([1]) == '[1]' and not hasattr(json, 'planted') and str(decimal.Decimal(1) / 3) == '0.3333333333333333333333333333'\nreturn 'safe' if ok else 'LEAK'", "import json, decimal\n"),
+    outcomes: ["ok"],
+  },
+  { name: "py: input kept in module state", source: py("SEEN.append(input)\nreturn len(SEEN)", "SEEN = []\n"), input: "secret", outcomes: ["ok"] },
+  { name: "py: input seen by the next run", source: py("SEEN.append(input)\nreturn 'safe' if len(SEEN) == 1 else 'LEAK'", "SEEN = []\n"), input: "other", outcomes: ["ok"] },
+] as Attack[]).map((attack) => ({ ...attack, language: "python" as const }));
+
 type RunVia = (attack: Attack) => Promise<RunResult>;
 
 function checkAnswer(attack: Attack, result: RunResult, analyzerOn: boolean): void {
@@ -89,7 +124,9 @@ function suite(mode: string, analyzerOn: boolean, setup: () => Promise<RunVia>, 
     // Sequential on purpose: "pollution seen by the next run" must follow "intrinsic pollution"
     // ("dayjs Utils seen by the next run" likewise), and the probe shows the executor still serves.
     it("answers every attack with a safe outcome and keeps serving", async () => {
-      for (const attack of ATTACKS) checkAnswer(attack, await runVia(attack), analyzerOn);
+      for (const attack of [...ATTACKS, ...PYTHON_ATTACKS]) checkAnswer(attack, await runVia(attack), analyzerOn);
+      const pyProbe = await runVia({ name: "py probe", source: py("return {'echo': input}"), language: "python", input: 7, outcomes: ["ok"] });
+      expect(pyProbe).toMatchObject({ outcome: "ok", output: { echo: 7 } });
       const probe = await runVia({ name: "probe", source: "export default (input) => ({ echo: input });", input: 7, outcomes: ["ok"] });
       expect(probe).toMatchObject({ outcome: "ok", output: { echo: 7 } });
       expect(fs.existsSync(PWNED_FILE)).toBe(false);
@@ -107,7 +144,7 @@ suite(
       const res = await fetch(`${baseUrl}/api/run`, {
         method: "POST",
         headers: { "content-type": "application/json", cookie },
-        body: JSON.stringify({ source: attack.source, language: "javascript", input: attack.input ?? null, limits: { ...LIMITS, ...attack.limits } }),
+        body: JSON.stringify({ source: attack.source, language: attack.language ?? "javascript", input: attack.input ?? null, limits: { ...LIMITS, ...attack.limits } }),
       });
       expect(res.status, `${attack.name}: HTTP ${res.status}`).toBe(200);
       return (await res.json()) as RunResult;
@@ -125,7 +162,7 @@ suite(
     supervisor = new ExecutorSupervisor({ distDir: path.join(ROOT, ".executor-dist"), log: () => {} });
     await supervisor.ready(60_000);
     const active = supervisor;
-    return (attack) => active.run({ source: attack.source, language: "javascript", input: attack.input ?? null, limits: { ...LIMITS, ...attack.limits }, clock: 0 });
+    return (attack) => active.run({ source: attack.source, language: attack.language ?? "javascript", input: attack.input ?? null, limits: { ...LIMITS, ...attack.limits }, clock: 0 });
   },
   async () => {
     await supervisor?.shutdown(1_000);
