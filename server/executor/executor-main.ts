@@ -14,6 +14,7 @@ import { createRulePool, type RunTask } from "./pool";
 const childEnvSchema = z.object({
   RULEBOX_POOL_MIN_THREADS: z.coerce.number().int().positive().optional(),
   RULEBOX_POOL_MAX_THREADS: z.coerce.number().int().positive().optional(),
+  RULEBOX_POOL_PYTHON_MIN_THREADS: z.coerce.number().int().positive().optional(),
   /** File name of the worker bundle, relative to this bundle's directory (from the build manifest). */
   RULEBOX_WORKER_FILE: z.string().min(1).optional(),
 });
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   const pool = createRulePool({
     minThreads: env.RULEBOX_POOL_MIN_THREADS,
     maxThreads: env.RULEBOX_POOL_MAX_THREADS,
+    pythonMinThreads: env.RULEBOX_POOL_PYTHON_MIN_THREADS,
     workerFile: env.RULEBOX_WORKER_FILE ? path.resolve(here, env.RULEBOX_WORKER_FILE) : undefined,
   });
 

@@ -62,6 +62,12 @@ export interface RulePoolOptions {
   minThreads?: number;
   /** Workers per memory limit (default: the number of CPUs). */
   maxThreads?: number;
+  /**
+   * Python workers started per memory limit up front (default 1); more start as runs queue, up to
+   * maxThreads. Each loads an interpreter (~3 s of CPU, tens of MB): starting maxThreads of them
+   * in every executor held a 2-core machine for half a minute at boot.
+   */
+  pythonMinThreads?: number;
   /** Absolute path of the built worker (default: worker.cjs beside this bundle). */
   workerFile?: string;
   /** Absolute path of the built Python worker (default: python-worker.cjs beside this bundle). */
@@ -168,6 +174,7 @@ function startedRunFailure(run: PendingRun, outcome: Outcome, name: string, mess
 export function createRulePool(opts: RulePoolOptions = {}): RulePool {
   const maxThreads = Math.max(1, opts.maxThreads ?? os.availableParallelism());
   const minThreads = Math.min(maxThreads, Math.max(1, opts.minThreads ?? maxThreads));
+  const pythonMinThreads = Math.min(maxThreads, Math.max(1, opts.pythonMinThreads ?? 1));
   const workerFile = opts.workerFile ?? path.join(bundleDir(), WORKER_BUNDLE_NAME);
   const pythonWorkerFile = opts.pythonWorkerFile ?? path.join(path.dirname(workerFile), PYTHON_WORKER_BUNDLE_NAME);
   const compileCache = createCompileCache();
@@ -196,9 +203,10 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
     if (existing) return existing;
     // Noisy runs take turns (the supervisor runs few at once), so one worker of their own is enough.
     const threads = noisy ? 1 : maxThreads;
+    const startThreads = noisy ? 1 : python ? pythonMinThreads : minThreads;
     const piscina = new Piscina({
       filename: python ? pythonWorkerFile : workerFile,
-      minThreads: noisy ? 1 : minThreads,
+      minThreads: startThreads,
       maxThreads: threads,
       idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,
@@ -226,7 +234,7 @@ export function createRulePool(opts: RulePoolOptions = {}): RulePool {
       warmWaiters: [],
     };
     classes.set(key, existing);
-    for (let i = 0; i < Math.min(minThreads, threads); i += 1) startLane(existing);
+    for (let i = 0; i < Math.min(startThreads, threads); i += 1) startLane(existing);
     return existing;
   }
 
