@@ -41,6 +41,18 @@ describe("analyzeOffThread", () => {
     expect(await mod.analyzeOffThread("export default () => process;", "typescript")).not.toBe(first);
   });
 
+  it("shares one check among concurrent requests for the same source", async () => {
+    const mod = await freshModule({ RULEBOX_EXECUTOR_DIST: distDir });
+    close = mod.closeAnalysisPool;
+    const source = "export default () => process; // burst";
+    const answers = await Promise.all(Array.from({ length: 6 }, () => mod.analyzeOffThread(source, "javascript")));
+    expect(answers[0]).toEqual([expect.objectContaining({ code: "RB201" })]);
+    for (const answer of answers) expect(answer).toBe(answers[0]);
+    // One thread did it: the pool never grew past its first thread for the burst.
+    const { executorGlobal } = await import("./singleton");
+    expect(executorGlobal().analysisPool!.threads.length).toBe(1);
+  });
+
   it("blocks a source whose check outlives the deadline (RB004), then serves the next one", async () => {
     const mod = await freshModule({ RULEBOX_EXECUTOR_DIST: distDir, RULEBOX_ANALYSIS_TIMEOUT_MS: "300" });
     close = mod.closeAnalysisPool;

@@ -55,6 +55,18 @@ export async function analyzeOffThread(source: string, language: Language): Prom
     cache.set(key, hit);
     return hit;
   }
+  // Requests for a source already being checked share that check: a burst of the same rule
+  // (a caller's retry storm, an IDE's concurrent test cases) must not start a thread each, and a
+  // new analysis thread loads TypeScript (seconds on a busy machine) before it answers anything.
+  const inFlight = (g.analysisInFlight ??= new Map());
+  const running = inFlight.get(key);
+  if (running) return running;
+  const check = analyzeUncached(source, language, key, cache).finally(() => inFlight.delete(key));
+  inFlight.set(key, check);
+  return check;
+}
+
+async function analyzeUncached(source: string, language: Language, key: string, cache: Map<string, Diagnostic[]>): Promise<Diagnostic[]> {
   let diagnostics: Diagnostic[];
   // The deadline is for the check itself, measured from when the worker starts it (it writes the
   // time into `started`): time spent waiting for a thread, or for a replaced thread to load the

@@ -11,6 +11,8 @@ interface ExecutorGlobal {
   supervisor?: RunExecutor;
   skipBannerShown?: boolean;
   analysisCache?: Map<string, Diagnostic[]>;
+  /** Checks running now, by the same key: concurrent requests for one source share one check. */
+  analysisInFlight?: Map<string, Promise<Diagnostic[]>>;
   /** The policy check's worker threads (analysis-pool.ts). */
   analysisPool?: import("piscina").Piscina;
   /** Runs answered `blocked` by the static check before reaching the supervisor. */
