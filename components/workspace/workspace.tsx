@@ -1065,7 +1065,7 @@ function SaveDialog(props: { open: boolean; saving: boolean; language: Language;
           </p>
         )}
         <p className="rb-hint" style={{ margin: 0 }}>
-          Versions are immutable. This one is saved as {props.language === "typescript" ? "TypeScript" : "JavaScript"} with the rule&apos;s current limits.
+          Versions are immutable. This one is saved as {props.language === "typescript" ? "TypeScript" : props.language === "python" ? "Python" : "JavaScript"} with the rule&apos;s current limits.
         </p>
         <div className="rb-dialog-actions">
           <button type="button" className="rb-btn" onClick={props.onClose}>
