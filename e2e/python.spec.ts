@@ -34,7 +34,7 @@ test("a Python rule: create it, live policy check, completions, run, traceback, 
   await form.getByLabel("Language").selectOption("python");
   await form.getByRole("button", { name: "Create rule" }).click();
   const row = page.getByRole("table", { name: "Rules" }).getByRole("row").filter({ has: page.getByRole("link", { name }) });
-  await expect(row.getByText("Python")).toBeVisible();
+  await expect(row.getByText("Python", { exact: true })).toBeVisible();
   await row.getByRole("link", { name }).click();
   await waitForEditor(page);
   const ruleId = new URL(page.url()).pathname.split("/").pop()!;
@@ -100,6 +100,8 @@ test("a Python rule: create it, live policy check, completions, run, traceback, 
 
   // An imported module's members after `math.`.
   await page.keyboard.type("(math.");
+  await expect(suggestions.getByRole("option", { name: /^acos\b/ })).toBeVisible();
+  await page.keyboard.type("fl");
   await expect(suggestions.getByRole("option", { name: /^floor\b/ })).toBeVisible();
   await page.keyboard.press("Escape");
 
@@ -109,11 +111,13 @@ test("a Python rule: create it, live policy check, completions, run, traceback, 
   await editor.click();
   await page.keyboard.press(`${mod}+End`);
   await page.keyboard.type('    x = input["');
-  // The workspace hands the edited input to the editor after a short debounce: ask again until it has.
+  // The workspace hands the edited input to the editor after a short debounce: ask again until it
+  // has (closing the list first: Ctrl+Space on an open list only toggles its details).
   await expect(async () => {
+    await page.keyboard.press("Escape");
     await page.keyboard.press("Control+Space");
     await expect(suggestions.getByRole("option", { name: /"zero"/ })).toBeVisible({ timeout: 1_000 });
-  }).toPass();
+  }).toPass({ timeout: 15_000 });
   await expect(suggestions.getByRole("option", { name: /"country"/ })).toBeVisible();
   await page.keyboard.press("Escape");
 
