@@ -51,7 +51,7 @@ export function uniqueName(prefix: string): string {
 
 export async function createRuleViaApi(
   request: APIRequestContext,
-  body: { name: string; language: "javascript" | "typescript"; source?: string; sampleInput?: unknown },
+  body: { name: string; language: "javascript" | "typescript" | "python"; source?: string; sampleInput?: unknown },
 ): Promise<string> {
   const res = await request.post("/api/rules", { data: { message: "Created by e2e", ...body } });
   expect(res.status(), await res.text()).toBe(201);
@@ -81,7 +81,7 @@ export async function openRuleFromList(page: Page, name: string): Promise<void> 
 export async function setSource(page: Page, text: string): Promise<void> {
   await page.evaluate((value) => {
     const w = window as unknown as { monaco: { editor: { getModels(): { uri: { toString(): string }; setValue(v: string): void }[] } } };
-    const model = w.monaco.editor.getModels().find((m) => /^file:\/\/\/rule\.(ts|js)$/.test(m.uri.toString()));
+    const model = w.monaco.editor.getModels().find((m) => /^file:\/\/\/rule\.(ts|js|py)$/.test(m.uri.toString()));
     if (!model) throw new Error("rule model not found");
     model.setValue(value);
   }, text);
@@ -90,7 +90,7 @@ export async function setSource(page: Page, text: string): Promise<void> {
 export async function getSource(page: Page): Promise<string> {
   return page.evaluate(() => {
     const w = window as unknown as { monaco: { editor: { getModels(): { uri: { toString(): string }; getValue(): string }[] } } };
-    const model = w.monaco.editor.getModels().find((m) => /^file:\/\/\/rule\.(ts|js)$/.test(m.uri.toString()));
+    const model = w.monaco.editor.getModels().find((m) => /^file:\/\/\/rule\.(ts|js|py)$/.test(m.uri.toString()));
     return model ? model.getValue() : "";
   });
 }
@@ -98,7 +98,7 @@ export async function getSource(page: Page): Promise<string> {
 export async function cursorPosition(page: Page): Promise<{ lineNumber: number; column: number } | null> {
   return page.evaluate(() => {
     const w = window as unknown as { monaco: { editor: { getEditors(): { getModel(): { uri: { toString(): string } } | null; getPosition(): { lineNumber: number; column: number } | null }[] } } };
-    const editor = w.monaco.editor.getEditors().find((e) => /^file:\/\/\/rule\.(ts|js)$/.test(e.getModel()?.uri.toString() ?? ""));
+    const editor = w.monaco.editor.getEditors().find((e) => /^file:\/\/\/rule\.(ts|js|py)$/.test(e.getModel()?.uri.toString() ?? ""));
     const p = editor?.getPosition();
     return p ? { lineNumber: p.lineNumber, column: p.column } : null;
   });

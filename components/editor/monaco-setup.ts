@@ -1,9 +1,11 @@
 // Monaco is loaded from our own origin (public/monaco/vs, copied by scripts/setup-monaco.mjs), never
 // from a CDN. This module owns the one-time language configuration: compiler options, which
-// TypeScript diagnostics to keep, and the declaration files behind IntelliSense.
+// TypeScript diagnostics to keep, the declaration files behind IntelliSense, and the Python
+// providers (python-language.ts).
 import { loader } from "@monaco-editor/react";
 import type * as MonacoNs from "monaco-editor";
 import { z } from "zod";
+import { registerPythonLanguage } from "./python-language";
 
 export type Monaco = typeof MonacoNs;
 export type MonacoEditor = MonacoNs.editor.IStandaloneCodeEditor;
@@ -83,6 +85,7 @@ function typescriptApi(monaco: Monaco): Monaco["typescript"] {
 export function configureMonaco(monaco: Monaco): Promise<void> {
   if (configured) return configured;
   defineThemes(monaco);
+  registerPythonLanguage(monaco);
   const ts = typescriptApi(monaco);
   const compilerOptions: MonacoNs.typescript.CompilerOptions = {
     target: ts.ScriptTarget.ES2020,

@@ -14,6 +14,7 @@ import { api, type RunDetail, type RunResponse, type VersionSummary } from "@/co
 import { RuleEditor, type Problem, type RuleEditorHandle } from "@/components/editor/rule-editor";
 import { setRuleInputType, type Monaco } from "@/components/editor/monaco-setup";
 import { typeFromJson } from "@/components/editor/json-to-type";
+import { setPythonInputSample } from "@/components/editor/python-language";
 import { useTheme, ThemeToggle } from "@/components/theme/theme";
 import { Tabs } from "@/components/ui/tabs";
 import { Dialog } from "@/components/ui/dialog";
@@ -205,7 +206,9 @@ export function Workspace({ rule: initialRule, testCases, fingerprint }: { rule:
     const monaco = monacoRef.current;
     if (!monaco) return;
     const parsed = parseJsonText(text);
-    if (parsed.ok) setRuleInputType(monaco, typeFromJson(parsed.value));
+    if (!parsed.ok) return;
+    setRuleInputType(monaco, typeFromJson(parsed.value));
+    setPythonInputSample(parsed.value);
   }, []);
   useEffect(() => {
     const timer = setTimeout(() => applyInputType(selectedInputText), INPUT_TYPE_DEBOUNCE_MS);
@@ -1062,7 +1065,7 @@ function SaveDialog(props: { open: boolean; saving: boolean; language: Language;
           </p>
         )}
         <p className="rb-hint" style={{ margin: 0 }}>
-          Versions are immutable. This one is saved as {props.language === "typescript" ? "TypeScript" : "JavaScript"} with the rule&apos;s current limits.
+          Versions are immutable. This one is saved as {props.language === "typescript" ? "TypeScript" : props.language === "python" ? "Python" : "JavaScript"} with the rule&apos;s current limits.
         </p>
         <div className="rb-dialog-actions">
           <button type="button" className="rb-btn" onClick={props.onClose}>
