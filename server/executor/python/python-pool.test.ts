@@ -42,8 +42,8 @@ describe("Python rules in the pool", () => {
         name: "ZeroDivisionError",
         message: "division by zero",
         frames: [
-          { line: 5, column: 12, functionName: "rule" },
           { line: 2, column: 12, functionName: "ratio" },
+          { line: 5, column: 12, functionName: "rule" },
         ],
       },
     });

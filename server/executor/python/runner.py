@@ -460,7 +460,8 @@ def _rule_frames(tb):
         if summary.name and summary.name != "<module>":
             frame["functionName"] = _clip(summary.name, MAX_ERROR_NAME)
         frames.append(frame)
-    return frames[-MAX_FRAMES:]
+    # Innermost first, as JavaScript rules' frames are (the IDE marks the first as where it failed).
+    return frames[-MAX_FRAMES:][::-1]
 
 
 def _describe(error):

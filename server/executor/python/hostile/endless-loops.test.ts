@@ -24,5 +24,5 @@ it("reports unbounded recursion as a RecursionError in the rule's lines", async 
   const result = await fixture.run("def f(n):\n    return f(n + 1)\ndef rule(input, ctx):\n    return f(0)\n");
   expect(result).toMatchObject({ outcome: "error", error: { name: "RecursionError" } });
   // The innermost frames are kept: f's own line.
-  expect(result.error?.frames.at(-1)).toMatchObject({ line: 2, functionName: "f" });
+  expect(result.error?.frames[0]).toMatchObject({ line: 2, functionName: "f" });
 });
