@@ -229,7 +229,7 @@ function stringValue(text: string): string | undefined {
 
 // Where lezer's grammar (1.1.x) errs on Python that CPython 3.12 accepts. Each test gets the error
 // node and says whether it is that form; such errors are not reported (docs/policy.md).
-const KNOWN_FALSE_POSITIVES: { name: string; test: (error: SyntaxNode, source: string) => boolean }[] = [
+const KNOWN_FALSE_POSITIVES: { name: string; test: (error: SyntaxNode, source: string, tokens: Token[]) => boolean }[] = [
   {
     // `case str():` — a class pattern without arguments.
     name: "empty class pattern",
@@ -248,9 +248,34 @@ const KNOWN_FALSE_POSITIVES: { name: string; test: (error: SyntaxNode, source: s
   {
     // `for x in *a, *b:` — starred items in a for loop's iterable (3.9).
     name: "starred for iterable",
-    test: (error, source) => headerOf(error, "ForStatement", source, /^(?:async\s+)?for\b[\s\S]*?\bin\s*\*/),
+    // Recovery splits that line into two statements, so the test is on the line's text.
+    test: (error, source) => /^[ \t]*(?:async\s+)?for\b.*\bin\s*\*.*:[ \t]*(?:#.*)?$/.test(lineAt(source, error.from)),
+  },
+  {
+    // `a + b + … ` or `x.y.z…` with hundreds of operators: after 300 left-associative reductions
+    // from one start, lezer forces the production closed so its tree stays shallow (@lezer/lr's
+    // MaxLeftAssociativeReductionCount), which leaves an error node. CPython takes ~1000 and more.
+    name: "long operator chain",
+    test: (error, source, tokens) => tokensInLogicalLine(tokens, source, error.from) >= LONG_CHAIN_TOKENS,
   },
 ];
+
+// Tokens of one logical line past which an error is taken for that kludge: a chain of 300.
+const LONG_CHAIN_TOKENS = 600;
+
+/** Tokens in the logical line (brackets joined) holding `offset`. */
+function tokensInLogicalLine(tokens: Token[], source: string, offset: number): number {
+  const before = source.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - before.lastIndexOf("\n");
+  let at = tokens.findIndex((t) => t.line > line || (t.line === line && t.column >= column));
+  if (at < 0) at = tokens.length - 1;
+  let start = at;
+  while (start > 0 && tokens[start - 1]!.kind !== "newline") start -= 1;
+  let count = 0;
+  for (let i = start; i < tokens.length && (i <= at || tokens[i]!.kind !== "newline"); i++) count += 1;
+  return count;
+}
 
 function hasAncestor(node: SyntaxNode, name: string): boolean {
   for (let n = node.parent; n; n = n.parent) if (n.name === name) return true;
@@ -269,6 +294,12 @@ function headerOf(error: SyntaxNode, statement: string, source: string, header: 
   return false;
 }
 
+function lineAt(source: string, at: number): string {
+  const start = source.lastIndexOf("\n", at - 1) + 1;
+  const end = source.indexOf("\n", at);
+  return source.slice(start, end < 0 ? source.length : end);
+}
+
 function prevChar(source: string, at: number): string {
   let i = at - 1;
   while (i >= 0 && /\s/.test(source[i]!)) i -= 1;
@@ -281,15 +312,25 @@ function nextChar(source: string, at: number): string {
   return source[i] ?? "";
 }
 
+interface SyntaxProblem {
+  message: string;
+  /** Where to point, when not at the error node (an unclosed bracket: the bracket). */
+  at?: Token;
+}
+
 /** What a syntax error says, from the error node and the text around it. */
-function syntaxMessage(error: SyntaxNode, source: string, tokens: Token[]): string {
+function syntaxProblem(error: SyntaxNode, source: string, tokens: Token[]): SyntaxProblem {
+  const problem = syntaxMessage(error, source);
+  if (problem !== "end of input") return { message: problem };
+  const open = unclosedBracket(tokens);
+  return open ? { message: `\`${open.text}\` on line ${open.line} is never closed`, at: open } : { message: "unexpected end of input" };
+}
+
+function syntaxMessage(error: SyntaxNode, source: string): string {
   const text = source.slice(error.from, error.to).split("\n")[0]!.trim();
   if (text) return `unexpected \`${text.length > 20 ? `${text.slice(0, 20)}…` : text}\``;
   const rest = source.slice(error.from);
-  if (/^\s*(?:#[^\n]*\s*)*$/.test(rest)) {
-    const open = unclosedBracket(tokens);
-    return open ? `\`${open.text}\` on line ${open.line} is never closed` : "unexpected end of input";
-  }
+  if (/^\s*(?:#[^\n]*\s*)*$/.test(rest)) return "end of input";
   if (error.parent?.name === "Body") return prevChar(source, error.from) === ":" ? "expected an indented block" : "expected `:`";
   const next = nextChar(source, error.from);
   if (next === "\n" || next === "#") return "unexpected end of line";
@@ -355,7 +396,7 @@ class PythonAnalysis {
         const node = ref.node;
         if (ref.type.isError) {
           this.hasErrors = true;
-          if (!this.firstError && !KNOWN_FALSE_POSITIVES.some((fp) => fp.test(node, this.source))) this.firstError = node;
+          if (!this.firstError && !KNOWN_FALSE_POSITIVES.some((fp) => fp.test(node, this.source, tokens))) this.firstError = node;
           return;
         }
         this.enter(node);
@@ -365,7 +406,11 @@ class PythonAnalysis {
       },
     });
     this.checkTopLevel(tree.topNode);
-    if (this.firstError) this.report(CHECKS.syntaxError, syntaxMessage(this.firstError, this.source, tokens), this.firstError.from, this.firstError.to);
+    if (this.firstError) {
+      const problem = syntaxProblem(this.firstError, this.source, tokens);
+      if (problem.at) this.diagnostics.push(diagnosticAt(CHECKS.syntaxError, problem.message, problem.at, { line: problem.at.line, column: problem.at.column + 1 }));
+      else this.report(CHECKS.syntaxError, problem.message, this.firstError.from, this.firstError.to);
+    }
     if (this.hasErrors) this.backstop(tokens);
   }
 
