@@ -364,7 +364,7 @@ class PythonAnalysis {
   private hasRule = false;
   private ruleMisdefined = false;
   private firstError: SyntaxNode | undefined;
-  hasErrors = false;
+  private hasErrors = false;
 
   constructor(private readonly source: string) {
     for (let i = 0; i < source.length; i++) if (source[i] === "\n") this.lineStarts.push(i + 1);
