@@ -7,5 +7,8 @@ export default defineConfig({
     include: ["server/**/*.test.ts", "components/**/*.test.ts", "app/**/*.test.ts", "tests/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Supervisors started by unit tests load no Python interpreter until a Python run (the Python
+    // pool tests warm their own); see tests/harness/server.ts.
+    env: { RULEBOX_POOL_PYTHON_MIN_THREADS: "0" },
   },
 });

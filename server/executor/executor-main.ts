@@ -14,7 +14,7 @@ import { createRulePool, type RunTask } from "./pool";
 const childEnvSchema = z.object({
   RULEBOX_POOL_MIN_THREADS: z.coerce.number().int().positive().optional(),
   RULEBOX_POOL_MAX_THREADS: z.coerce.number().int().positive().optional(),
-  RULEBOX_POOL_PYTHON_MIN_THREADS: z.coerce.number().int().positive().optional(),
+  RULEBOX_POOL_PYTHON_MIN_THREADS: z.coerce.number().int().nonnegative().optional(),
   /** File name of the worker bundle, relative to this bundle's directory (from the build manifest). */
   RULEBOX_WORKER_FILE: z.string().min(1).optional(),
 });

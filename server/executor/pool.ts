@@ -65,7 +65,8 @@ export interface RulePoolOptions {
   /**
    * Python workers started per memory limit up front (default 1); more start as runs queue, up to
    * maxThreads. Each loads an interpreter (~3 s of CPU, tens of MB): starting maxThreads of them
-   * in every executor held a 2-core machine for half a minute at boot.
+   * in every executor held a 2-core machine for half a minute at boot. 0: none until the first
+   * Python run, which then waits for one to load (for deployments without Python rules).
    */
   pythonMinThreads?: number;
   /** Absolute path of the built worker (default: worker.cjs beside this bundle). */
@@ -174,7 +175,7 @@ function startedRunFailure(run: PendingRun, outcome: Outcome, name: string, mess
 export function createRulePool(opts: RulePoolOptions = {}): RulePool {
   const maxThreads = Math.max(1, opts.maxThreads ?? os.availableParallelism());
   const minThreads = Math.min(maxThreads, Math.max(1, opts.minThreads ?? maxThreads));
-  const pythonMinThreads = Math.min(maxThreads, Math.max(1, opts.pythonMinThreads ?? 1));
+  const pythonMinThreads = Math.min(maxThreads, Math.max(0, opts.pythonMinThreads ?? 1));
   const workerFile = opts.workerFile ?? path.join(bundleDir(), WORKER_BUNDLE_NAME);
   const pythonWorkerFile = opts.pythonWorkerFile ?? path.join(path.dirname(workerFile), PYTHON_WORKER_BUNDLE_NAME);
   const compileCache = createCompileCache();

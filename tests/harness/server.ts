@@ -101,6 +101,10 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       // As if behind one proxy: tests name their client in X-Forwarded-For (per-client throttles,
       // audit addresses). setup.itest.ts checks the default (0: the header is the socket's).
       RULEBOX_TRUSTED_PROXIES: "1",
+      // No Python interpreter loads until a test runs a Python rule (python.itest.ts and the
+      // hostile pass load one on their first run): every started server loading one per executor
+      // in the background cost the suite about a minute of CPU. The default (1) is production's.
+      RULEBOX_POOL_PYTHON_MIN_THREADS: "0",
       ...extraEnv,
       ...adminEnv,
     },

@@ -19,3 +19,16 @@ it("loads one interpreter up front and a second only when Python runs queue", as
   expect(results.map((r) => r.outcome)).toEqual(Array(6).fill("ok"));
   expect(pool.stats().threads).toBe(2);
 });
+
+it("with pythonMinThreads 0, loads no interpreter until the first Python run, which waits for one", async () => {
+  const lazy = createRulePool({ maxThreads: 2, pythonMinThreads: 0, workerFile: await buildTestWorker(), pythonWorkerFile: await buildTestPythonWorker() });
+  try {
+    await lazy.warm(TEST_LIMITS.memoryMb, "python");
+    expect(lazy.stats().threads).toBe(0);
+    const result = await lazy.run({ source: PYTHON_PROBE_RULE, language: "python", input: 1, limits: TEST_LIMITS, clock: TEST_CLOCK });
+    expect(result).toMatchObject({ outcome: "ok", output: { ok: true, input: 1 } });
+    expect(lazy.stats().threads).toBe(1);
+  } finally {
+    await lazy.destroy();
+  }
+});
