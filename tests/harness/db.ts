@@ -1,25 +1,11 @@
 // Direct access to the started app's database, for tests that must break it on purpose.
-import { createRequire } from "node:module";
+import Database from "better-sqlite3";
+import pg from "pg";
 import { inject } from "vitest";
-
-const requireCjs = createRequire(import.meta.url);
-
-/** The slices of better-sqlite3 and node-postgres used here (neither ships types). */
-interface SqliteConnection {
-  exec(sql: string): void;
-  prepare(sql: string): { all(): unknown[] };
-  close(): void;
-}
-interface PgClient {
-  connect(): Promise<void>;
-  query(sql: string): Promise<{ rows: unknown[] }>;
-  end(): Promise<void>;
-}
 
 /** Rows of one SELECT (written to work on both dialects) against the database at `url`. */
 export async function queryRows<T>(url: string, sql: string): Promise<T[]> {
   if (url.startsWith("file:")) {
-    const Database = requireCjs("better-sqlite3") as new (file: string, options?: { timeout?: number }) => SqliteConnection;
     const db = new Database(url.slice("file:".length), { timeout: 5000 });
     try {
       return db.prepare(sql).all() as T[];
@@ -27,7 +13,6 @@ export async function queryRows<T>(url: string, sql: string): Promise<T[]> {
       db.close();
     }
   }
-  const pg = requireCjs("pg") as { Client: new (options: { connectionString: string }) => PgClient };
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -41,7 +26,6 @@ export async function queryRows<T>(url: string, sql: string): Promise<T[]> {
 async function execRaw(sql: { sqlite: string; postgresql: string }): Promise<void> {
   const url = inject("databaseUrl");
   if (url.startsWith("file:")) {
-    const Database = requireCjs("better-sqlite3") as new (file: string, options?: { timeout?: number }) => SqliteConnection;
     const db = new Database(url.slice("file:".length), { timeout: 5000 });
     try {
       db.exec(sql.sqlite);
@@ -50,7 +34,6 @@ async function execRaw(sql: { sqlite: string; postgresql: string }): Promise<voi
     }
     return;
   }
-  const pg = requireCjs("pg") as { Client: new (options: { connectionString: string }) => PgClient };
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

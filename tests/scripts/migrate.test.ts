@@ -1,16 +1,10 @@
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../scripts/migrate.mjs";
 
-interface SqliteConnection {
-  prepare(sql: string): { all(...params: unknown[]): unknown[] };
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => SqliteConnection;
+import Database from "better-sqlite3";
 
 let dir: string;
 const quiet = () => undefined;
