@@ -38,9 +38,9 @@ describe("Python rules over HTTP", () => {
     expect(analyzed.body.diagnostics).toEqual([expect.objectContaining({ code: "RB630", line: 1, column: 8 })]);
   });
 
-  it("reports a syntax error and a traceback in the rule's own lines", async () => {
+  it("reports a syntax error (blocked, with its line) and a traceback in the rule's own lines", async () => {
     const syntax = await post("/api/run", { source: "def rule(input, ctx)\n    return 1\n", language: "python", input: null });
-    expect(syntax.body).toMatchObject({ outcome: "error", error: { name: "SyntaxError", frames: [{ line: 1 }] } });
+    expect(syntax.body).toMatchObject({ outcome: "blocked", diagnostics: [{ code: "RB601", severity: "error", line: 1 }] });
     const thrown = await post("/api/run", { source: "def rule(input, ctx):\n    return 1 / input\n", language: "python", input: 0 });
     expect(thrown.body).toMatchObject({ outcome: "error", error: { name: "ZeroDivisionError", frames: [{ line: 2, functionName: "rule" }] } });
   });
