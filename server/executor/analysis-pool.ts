@@ -10,7 +10,7 @@ import { Piscina } from "piscina";
 import { analysisTimeoutDiagnostic } from "../analysis/analyze";
 import type { Diagnostic, Language } from "../contracts/run";
 import { executorGlobal } from "./singleton";
-import { ExecutorBusyError } from "./supervisor";
+import { ExecutorBusyError } from "./errors";
 
 /** Longest a policy check may take; ordinary rules take well under 10 ms. */
 export const ANALYSIS_TIMEOUT_MS = Number(process.env.RULEBOX_ANALYSIS_TIMEOUT_MS) > 0 ? Number(process.env.RULEBOX_ANALYSIS_TIMEOUT_MS) : 2_000;

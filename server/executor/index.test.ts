@@ -17,7 +17,6 @@ vi.mock("./analysis-pool", () => ({
 }));
 
 vi.mock("./supervisor", () => ({
-  ExecutorBusyError: class extends Error {},
   ExecutorSupervisor: class {
     start() {
       return Promise.resolve();

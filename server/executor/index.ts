@@ -9,7 +9,10 @@ import { executorGlobal, getSupervisor, staticCheckSkipped, warmUpExecutor as wa
 import type { ExecutorStats } from "./supervisor";
 
 export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "./limits";
-export { ExecutorBusyError, RuleThrottledError, type ExecutorStats, type LatencySnapshot, type WallLayers } from "./supervisor";
+export { ExecutorBusyError, RuleThrottledError } from "./errors";
+export type { ExecutorStats } from "./supervisor";
+export type { LatencySnapshot } from "./run-stats";
+export type { WallLayers } from "./launch-plan";
 export { analyzeOffThread } from "./analysis-pool";
 export { ruleCulprit } from "./culprit";
 

@@ -1,7 +1,7 @@
 // Remembers rule sources whose recent runs ran into a resource limit (timeout, memory) or took an
 // executor down, so the supervisor can keep them from crowding out everyone else: their runs are
-// limited to a few at a time across all executor processes, and ordinary runs are steered to
-// processes that are not busy with one (supervisor.ts). A run that ends within its limits acquits
+// limited to a few at a time across all executor processes (noisy-lane.ts), and ordinary runs are
+// steered to processes that are not busy with one (supervisor.ts). A run that ends within its limits acquits
 // the source; suspicion also fades after `forgetMs`. This is scheduling, not a sandbox layer:
 // a noisy rule still gets exactly its own limits, it only waits its turn. Rules are remembered by
 // culprit key (culprit.ts): a saved rule by its id, unsaved source by its tokens, so a whitespace

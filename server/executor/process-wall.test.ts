@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildExecutorEnv, planExecutorLaunch, type LaunchPlan } from "./supervisor";
+import { buildExecutorEnv, planExecutorLaunch, type LaunchPlan } from "./launch-plan";
 
 const ROOT = path.resolve(__dirname, "../..");
 

@@ -8,7 +8,7 @@ import type { RunTaskMessage } from "./ipc";
 import { readLimitCaps } from "./limits";
 import { RemoteExecutorClient, computeHostBackoff, parseExecutorUrls } from "./remote-client";
 import { checkBearer, createExecutorHost, type HostRunner } from "./remote-host";
-import { ExecutorBusyError, RuleThrottledError } from "./supervisor";
+import { ExecutorBusyError, RuleThrottledError } from "./errors";
 
 const TOKEN = "test-token-0123456789abcdef";
 const LIMITS = { timeoutMs: 1000, memoryMb: 64, maxOutputBytes: 65536, maxLogBytes: 16384 };

@@ -11,10 +11,12 @@
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
-import type { Outcome, RunResult } from "../contracts/run";
+import type { RunResult } from "../contracts/run";
+import { ExecutorBusyError, RuleThrottledError } from "./errors";
 import { parseRunResult, type RunTaskMessage } from "./ipc";
 import { HEALTH_PATH, REMOTE_PROTOCOL_VERSION, RUNS_PATH, hostHealthSchema, runAnswerSchema } from "./remote-protocol";
-import { ExecutorBusyError, RuleThrottledError, type ExecutorProcessStats, type ExecutorStats, type LatencySnapshot } from "./supervisor";
+import { RunStats, addPoolTotals, crashed, emptyPoolTotals } from "./run-stats";
+import type { ExecutorProcessStats, ExecutorStats } from "./supervisor";
 
 /** What the app uses of an executor: ExecutorSupervisor (local children) and RemoteExecutorClient both fit. */
 export interface RunExecutor {
@@ -99,16 +101,6 @@ class RemoteHost {
   }
 }
 
-function crashed(clock: number, message: string): RunResult {
-  return { outcome: "crashed", logs: [], durationMs: 0, clock, error: { name: "ExecutorError", message, frames: [] } };
-}
-
-function emptyByOutcome(): Record<Outcome, number> {
-  return { ok: 0, error: 0, timeout: 0, memory: 0, output_limit: 0, blocked: 0, crashed: 0 };
-}
-
-const LATENCY_BUCKETS_MS = [0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
-
 /** Parses RULEBOX_EXECUTOR_URLS: comma-separated http(s) base URLs. */
 export function parseExecutorUrls(value: string): URL[] {
   const urls = value
@@ -145,10 +137,7 @@ export class RemoteExecutorClient implements RunExecutor {
   /** Health checks have sockets of their own: they must not queue behind long batches for a socket. */
   private readonly healthHttpAgent = new http.Agent({ keepAlive: true, maxSockets: 2, timeout: 30_000 });
   private readonly healthHttpsAgent = new https.Agent({ keepAlive: true, maxSockets: 2, timeout: 30_000 });
-  private readonly runsByOutcome = emptyByOutcome();
-  private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
-  private latencySum = 0;
-  private latencyCount = 0;
+  private readonly runStats = new RunStats();
   private healthTimer: NodeJS.Timeout | undefined;
   private readonly readyWaiters = new Set<() => void>();
   private stopping = false;
@@ -244,8 +233,7 @@ export class RemoteExecutorClient implements RunExecutor {
         task,
         triedHosts: new Set(),
         resolve: (result) => {
-          this.runsByOutcome[result.outcome] += 1;
-          this.observeLatency(performance.now() - startedAt);
+          this.runStats.record(result.outcome, performance.now() - startedAt);
           resolve(result);
         },
         reject,
@@ -538,14 +526,6 @@ export class RemoteExecutorClient implements RunExecutor {
     });
   }
 
-  private observeLatency(ms: number): void {
-    let i = 0;
-    while (i < LATENCY_BUCKETS_MS.length && ms > LATENCY_BUCKETS_MS[i]!) i++;
-    this.latencyCounts[i]! += 1;
-    this.latencySum += ms;
-    this.latencyCount += 1;
-  }
-
   /**
    * The app's view (runs by outcome, latency, in flight: counted here, including `crashed` answers
    * no host gave) merged with each reachable host's own stats; `remote.hosts` says which is up.
@@ -560,7 +540,7 @@ export class RemoteExecutorClient implements RunExecutor {
       }),
     );
     const executors: ExecutorProcessStats[] = [];
-    const pool = { threads: 0, readyThreads: 0, queueSize: 0, completed: 0, workerRestarts: 0, byOutcome: emptyByOutcome() };
+    const pool = emptyPoolTotals();
     let executorRestarts = 0;
     let alive = 0;
     let queueDepth = 0;
@@ -578,27 +558,19 @@ export class RemoteExecutorClient implements RunExecutor {
       noisy.rules += s.noisy?.rules ?? 0;
       noisy.inFlight += s.noisy?.inFlight ?? 0;
       noisy.waiting += s.noisy?.waiting ?? 0;
-      if (s.pool) {
-        pool.threads += s.pool.threads;
-        pool.readyThreads += s.pool.readyThreads ?? 0;
-        pool.queueSize += s.pool.queueSize;
-        pool.completed += s.pool.completed;
-        pool.workerRestarts += s.pool.workerRestarts;
-        for (const [outcome, n] of Object.entries(s.pool.byOutcome ?? {}) as [Outcome, number][]) pool.byOutcome[outcome] += n;
-      }
+      if (s.pool) addPoolTotals(pool, s.pool);
       wall ??= s.wall ?? null;
     }
-    const latency: LatencySnapshot = { bucketsMs: [...LATENCY_BUCKETS_MS], counts: [...this.latencyCounts], sumMs: this.latencySum, count: this.latencyCount };
     return {
       executors,
       alive,
       executorRestarts,
       inFlight: this.hosts.reduce((n, h) => n + h.inFlight, 0),
       queueDepth,
-      runLatencyMs: latency,
+      runLatencyMs: this.runStats.latencySnapshot(),
       quarantinedRules,
       noisy,
-      runsByOutcome: { ...this.runsByOutcome },
+      runsByOutcome: this.runStats.runsByOutcome(),
       pool,
       wall,
       remote: {

@@ -10,6 +10,7 @@ import type { Diagnostic, Language, RunResult } from "../contracts/run";
 import { runTaskSchema, type RunTaskMessage } from "./ipc";
 import { LimitsError, resolveLimits, type LimitCaps } from "./limits";
 import { HEALTH_PATH, REMOTE_PROTOCOL_VERSION, RUNS_PATH, runBatchSchema, type RefusalReason, type RunAnswer } from "./remote-protocol";
+import { crashed } from "./run-stats";
 
 /** What the host needs from its executor: a local ExecutorSupervisor fits. */
 export interface HostRunner {
@@ -40,10 +41,6 @@ export interface ExecutorHost {
 
 const ANALYSIS_CACHE_ENTRIES = 1000;
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-function crashed(clock: number, message: string): RunResult {
-  return { outcome: "crashed", logs: [], durationMs: 0, clock, error: { name: "ExecutorError", message, frames: [] } };
-}
 
 /** Constant-time comparison of the presented Authorization header with the expected token. */
 export function checkBearer(header: string | undefined, token: string): boolean {

@@ -3,8 +3,9 @@
 // No "server-only" import here, so instrumentation.ts can warm the executor up (Next rejects
 // server-only imports from instrumentation in some versions); index.ts is the server-only facade.
 import type { Diagnostic } from "../contracts/run";
+import { ExecutorBusyError } from "./errors";
 import { RemoteExecutorClient, type RunExecutor } from "./remote-client";
-import { ExecutorBusyError, ExecutorSupervisor } from "./supervisor";
+import { ExecutorSupervisor } from "./supervisor";
 
 interface ExecutorGlobal {
   /** Local children (ExecutorSupervisor), or remote hosts when RULEBOX_EXECUTOR_URLS is set. */

@@ -7,7 +7,9 @@ import { createInterface } from "node:readline";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../contracts/run";
-import { ExecutorBusyError, ExecutorSupervisor, RuleThrottledError, buildExecutorEnv, computeRestartDelay } from "./supervisor";
+import { ExecutorBusyError, RuleThrottledError } from "./errors";
+import { buildExecutorEnv } from "./launch-plan";
+import { ExecutorSupervisor, computeRestartDelay } from "./supervisor";
 
 const ROOT = path.resolve(__dirname, "../..");
 const LIMITS = { timeoutMs: 2000, memoryMb: 64, maxOutputBytes: 65_536, maxLogBytes: 16_384 };

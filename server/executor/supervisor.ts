@@ -1,5 +1,6 @@
-// App side of the process wall: spawns the executor child(ren) behind the permission model, a
-// scrubbed environment, prlimit and an empty network namespace; dispatches runs over IPC; answers
+// App side of the process wall: spawns the executor child(ren) behind the wall that
+// launch-plan.ts probes (permission model, scrubbed environment, prlimit, an empty network
+// namespace); dispatches runs over IPC, runs of noisy rules taking turns (noisy-lane.ts); answers
 // every run exactly once (the child's validated result, or `crashed`); restarts dead children.
 // No "server-only" here so the bench and executor-level tests can drive it outside Next;
 // server/executor/index.ts is the server-only facade.
@@ -10,43 +11,13 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import type { Outcome, RunResult } from "../contracts/run";
+import { ExecutorBusyError, RuleThrottledError } from "./errors";
+import { childMessageSchema, parseRunResult, type ChildMessage, type ChildWall, type PoolStatsMessage, type RunTaskMessage } from "./ipc";
+import { buildExecutorEnv, launchEnvSchema, planLaunch, type LaunchPlan, type WallLayers } from "./launch-plan";
+import { NoisyLane } from "./noisy-lane";
 import { NoisyRules } from "./noisy-rules";
 import { CrashQuarantine, isProcessAbort } from "./quarantine";
-import { childMessageSchema, parseRunResult, type ChildMessage, type ChildWall, type PoolStatsMessage, type RunTaskMessage } from "./ipc";
-
-/** The executor cannot take this run now (queue full, or shutting down). Routes map it to HTTP 503. */
-export class ExecutorBusyError extends Error {
-  override readonly name = "ExecutorBusyError";
-  readonly code = "EXECUTOR_BUSY" as const;
-  constructor(
-    readonly reason: "queue_full" | "shutting_down",
-    message = reason === "queue_full" ? "The executor queue is full; retry shortly" : "The executor is shutting down",
-  ) {
-    super(message);
-  }
-}
-
-/**
- * This rule's recent runs hit their limits, and as many of its kind as the noisy lane holds are
- * already waiting (RULEBOX_NOISY_QUEUE). Routes map it to HTTP 429: the caller should back off;
- * everyone else's runs are unaffected.
- */
-export class RuleThrottledError extends Error {
-  override readonly name = "RuleThrottledError";
-  constructor(waiting: number) {
-    super(`This rule ran into its time or memory limit in recent runs, so its runs take turns, and ${waiting} are already waiting; retry later, or fix the rule`);
-  }
-}
-
-/** Which layers of the process wall were applied to the children, as probed on this machine. */
-export interface WallLayers {
-  permissionModel: { applied: boolean; flag: string; fsRead: string[] };
-  scrubbedEnv: { applied: true; keys: string[] };
-  prlimit: { applied: boolean; limits: string[]; reason?: string };
-  networkNamespace: { applied: boolean; command?: string; reason?: string };
-  /** Confirmed from inside the first ready child (permission model active, writes and child processes denied). */
-  confirmedByChild?: Pick<ChildWall, "permissionModel" | "fsWriteDenied" | "childProcessDenied">;
-}
+import { RunStats, addPoolTotals, crashed, emptyPoolTotals, type LatencySnapshot, type PoolTotals } from "./run-stats";
 
 export interface ExecutorProcessStats {
   index: number;
@@ -77,7 +48,7 @@ export interface ExecutorStats {
   /** Every answer the supervisor gave, by outcome (includes `crashed` answers the pool never saw). */
   runsByOutcome: Record<Outcome, number>;
   /** Summed over live children (a child that just died contributes nothing). */
-  pool: { threads: number; readyThreads: number; queueSize: number; completed: number; workerRestarts: number; byOutcome: Record<Outcome, number> };
+  pool: PoolTotals;
   wall: WallLayers | null;
 }
 
@@ -112,7 +83,7 @@ interface PendingRun {
   deadline: number;
   /** A run of a rule that recently ran into its limits (noisy-rules.ts): it takes the noisy lane. */
   noisy?: boolean;
-  /** Set while a noisy run holds a noisy-lane slot on this executor. */
+  /** Set while a noisy run holds a noisy-lane slot on this executor (noisy-lane.ts). */
   noisyOn?: ExecutorHandle;
   /** performance.now() when it took the slot. */
   noisySince?: number;
@@ -131,14 +102,12 @@ interface PendingRun {
  */
 const STALL_MS = 10;
 
-const supervisorEnvSchema = z.object({
+const supervisorEnvSchema = launchEnvSchema.extend({
   RULEBOX_EXECUTORS: z.coerce.number().int().min(1).max(16).optional(),
   RULEBOX_EXECUTOR_DIST: z.string().min(1).optional(),
   RULEBOX_EXECUTOR_QUEUE: z.coerce.number().int().positive().optional(),
   RULEBOX_EXECUTOR_MAX_INFLIGHT: z.coerce.number().int().positive().optional(),
   RULEBOX_EXECUTOR_SERIALIZATION: z.enum(["advanced", "json"]).optional(),
-  RULEBOX_EXECUTOR_NOFILE: z.coerce.number().int().positive().default(256),
-  RULEBOX_EXECUTOR_NPROC: z.coerce.number().int().positive().default(4096),
   RULEBOX_EXECUTOR_TZ: z.string().min(1).default("UTC"),
   RULEBOX_EXECUTOR_QUARANTINE_MS: z.coerce.number().int().nonnegative().default(600_000),
   /** Runs of noisy rules (recent timeout, memory or crash) in flight at once, over all executors. */
@@ -160,21 +129,6 @@ const manifestSchema = z.object({
   external: z.array(z.string()),
 });
 
-/** Variables the child may see. Everything else (DATABASE_URL, secrets, PATH, HOME…) is dropped. */
-const CHILD_ENV_ALLOW = /^(NODE_ENV|RULEBOX_(DEFAULT|MAX|POOL|WORKER)_[A-Z0-9_]+)$/;
-const CHILD_ENV_DENY = /SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|DATABASE|API_?KEY|PRIVATE/i;
-
-/** The child's environment: an allowlist of limit/pool settings, a fixed TZ, nothing else. */
-export function buildExecutorEnv(source: NodeJS.ProcessEnv, tz = "UTC"): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(source)) {
-    if (value !== undefined && CHILD_ENV_ALLOW.test(key) && !CHILD_ENV_DENY.test(key)) env[key] = value;
-  }
-  // A fixed zone keeps dayjs/Date formatting in rules identical on replay, whatever the host's zone.
-  env.TZ = tz;
-  return env;
-}
-
 const RESTART_WINDOW_MS = 60_000;
 const SWEEP_INTERVAL_MS = 250;
 const MAX_RESTART_DELAY_MS = 5_000;
@@ -186,162 +140,6 @@ const MAX_RESTART_DELAY_MS = 5_000;
 export function computeRestartDelay(recentCrashes: number): number {
   if (recentCrashes <= 2) return 0;
   return Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** (recentCrashes - 3));
-}
-
-function findExecutable(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/bin", "/bin", "/usr/sbin", "/sbin"];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-function probeCommand(command: string, args: string[]): Promise<{ ok: boolean; detail: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"], env: {} as NodeJS.ProcessEnv });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      resolve({ ok: false, detail: error.message });
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ ok: code === 0, detail: code === 0 ? "" : stderr.trim() || `exit ${code ?? signal}` });
-    });
-  });
-}
-
-/** How to spawn a child behind the wall: the command (prlimit/unshare wrappers, then node) and what applied. */
-export interface LaunchPlan {
-  command: string;
-  args: string[];
-  wall: WallLayers;
-}
-
-/**
- * The launch plan for running `entry` (a file in `dir`) behind the same wall as the executor.
- * Exported so tests can put a probe script behind the wall and attack the wall on its own, as if
- * every layer inside the process had already fallen.
- */
-export function planExecutorLaunch(dir: string, entry: string, sourceEnv: NodeJS.ProcessEnv = process.env): Promise<LaunchPlan> {
-  return planLaunch(path.resolve(dir), entry, [], supervisorEnvSchema.parse(sourceEnv), () => {});
-}
-
-/**
- * Works out, once, how to wrap the child on this machine: each optional layer is probed by running
- * `node -e 0` through it, and skipped with a warning when the OS refuses it.
- */
-async function planLaunch(distDir: string, entry: string, external: string[], env: z.infer<typeof supervisorEnvSchema>, log: NonNullable<SupervisorOptions["log"]>): Promise<LaunchPlan> {
-  const node = process.execPath;
-  const nodeModules = path.resolve(distDir, "..", "node_modules");
-  const fsRead = [distDir, ...external.map((name) => path.join(nodeModules, name))];
-  const unshare = findExecutable("unshare");
-  const prlimit = findExecutable("prlimit");
-  // Probes run in parallel where independent: each is a node start, slow on a busy machine.
-  // Node 22.13/23.5 made the model stable as --permission; Node 20 spells it --experimental-permission.
-  // unshare: -r maps our uid to root inside a new user namespace, which lets an unprivileged user
-  // create the network namespace; plain -n works only with CAP_SYS_ADMIN.
-  const permissionFlags = ["--permission", "--experimental-permission"];
-  const unshareFlags = ["-rn", "-n"];
-  const [permissionProbes, unshareProbes] = await Promise.all([
-    Promise.all(permissionFlags.map((flag) => probeCommand(node, [flag, "--disable-warning=ExperimentalWarning", "-e", "process.exit(process.permission ? 0 : 1)"]))),
-    Promise.all(unshareFlags.map((flags) => (unshare ? probeCommand(unshare, [flags, "--", node, "-e", "0"]) : Promise.resolve({ ok: false, detail: "unshare not found" })))),
-  ]);
-  const permissionIndex = permissionProbes.findIndex((p) => p.ok);
-  if (permissionIndex < 0) throw new Error(`Node's permission model is unavailable (${permissionProbes.at(-1)?.detail}); refusing to start the executor without it`);
-  const permissionFlag = permissionFlags[permissionIndex]!;
-
-  const wall: WallLayers = {
-    permissionModel: { applied: true, flag: permissionFlag, fsRead },
-    scrubbedEnv: { applied: true, keys: [] },
-    prlimit: { applied: false, limits: [] },
-    networkNamespace: { applied: false },
-  };
-  let prefix: string[] = [];
-  const unshareIndex = unshareProbes.findIndex((p) => p.ok);
-  if (unshare && unshareIndex >= 0) {
-    prefix = [unshare, unshareFlags[unshareIndex]!, "--"];
-    wall.networkNamespace = { applied: true, command: `unshare ${unshareFlags[unshareIndex]}` };
-  } else {
-    wall.networkNamespace.reason = unshareProbes.at(-1)?.detail;
-    log("warn", `executor: no network namespace (${wall.networkNamespace.reason}); rules' network access is then stopped only by the sandbox inside the workers`);
-  }
-
-  // Newer Node (20.20+, 22+) takes the flag once per path; older 20.x took one comma-separated list.
-  const repeated = fsRead.map((p) => `--allow-fs-read=${p}`);
-  const check = `process.exit(${JSON.stringify(fsRead)}.every((p) => process.permission.has("fs.read", p)) ? 0 : 1)`;
-  // fsize=0: no file can grow (belt and braces with the permission model); core=0: no core dumps of
-  // rule data; nofile and nproc bound descriptor and thread/process exhaustion.
-  const limits = ["--fsize=0", `--nofile=${env.RULEBOX_EXECUTOR_NOFILE}`, `--nproc=${env.RULEBOX_EXECUTOR_NPROC}`, "--core=0"];
-  const [repeatedProbe, prlimitProbe] = await Promise.all([
-    probeCommand(node, [permissionFlag, ...repeated, "--disable-warning=ExperimentalWarning", "-e", check]),
-    prlimit ? probeCommand(prlimit, [...limits, "--", ...prefix, node, "-e", "0"]) : Promise.resolve({ ok: false, detail: "prlimit not found" }),
-  ]);
-  if (prlimit && prlimitProbe.ok) {
-    prefix = [prlimit, ...limits, "--", ...prefix];
-    wall.prlimit = { applied: true, limits };
-  } else {
-    wall.prlimit.reason = prlimitProbe.detail;
-    log("warn", `executor: prlimit not applied (${wall.prlimit.reason})`);
-  }
-
-  const nodeArgs = [
-    permissionFlag,
-    ...(repeatedProbe.ok ? repeated : [`--allow-fs-read=${fsRead.join(",")}`]),
-    "--allow-worker",
-    "--disable-warning=ExperimentalWarning",
-    "--disable-warning=SecurityWarning",
-    path.join(distDir, entry),
-  ];
-  const [command, ...rest] = prefix.length ? prefix : [node];
-  const args = prefix.length ? [...rest, node, ...nodeArgs] : nodeArgs;
-  return { command: command!, args, wall };
-}
-
-/** Non-cumulative bucket counts; `counts[i]` holds runs ≤ `bucketsMs[i]`, the last entry those above. */
-export interface LatencySnapshot {
-  bucketsMs: number[];
-  counts: number[];
-  sumMs: number;
-  count: number;
-}
-
-const LATENCY_BUCKETS_MS = [0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
-
-class LatencyHistogram {
-  private readonly counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
-  private sumMs = 0;
-  private count = 0;
-
-  observe(ms: number): void {
-    let i = 0;
-    while (i < LATENCY_BUCKETS_MS.length && ms > LATENCY_BUCKETS_MS[i]!) i++;
-    this.counts[i]! += 1;
-    this.sumMs += ms;
-    this.count += 1;
-  }
-
-  snapshot(): LatencySnapshot {
-    return { bucketsMs: [...LATENCY_BUCKETS_MS], counts: [...this.counts], sumMs: this.sumMs, count: this.count };
-  }
-}
-
-function crashed(clock: number, message: string, since?: number): RunResult {
-  const durationMs = since === undefined ? 0 : performance.now() - since;
-  return { outcome: "crashed", logs: [], durationMs, clock, error: { name: "ExecutorError", message, frames: [] } };
-}
-
-function emptyByOutcome(): Record<Outcome, number> {
-  return { ok: 0, error: 0, timeout: 0, memory: 0, output_limit: 0, blocked: 0, crashed: 0 };
 }
 
 class ExecutorHandle {
@@ -375,16 +173,11 @@ export class ExecutorSupervisor {
   private readonly log: NonNullable<SupervisorOptions["log"]>;
   private readonly handles: ExecutorHandle[];
   private readonly waiting: PendingRun[] = [];
-  /** Noisy runs waiting for a noisy-lane slot (at most RULEBOX_NOISY_CONCURRENCY run at once). */
-  private readonly noisyWaiting: PendingRun[] = [];
-  private noisyInFlight = 0;
-  /** The noisy lane rests until then (RULEBOX_NOISY_SHARE). */
-  private noisyRestUntil = 0;
-  private noisyRestTimer: NodeJS.Timeout | undefined;
+  /** Runs of noisy rules take turns here (at most RULEBOX_NOISY_CONCURRENCY at once). */
+  private readonly noisyLane: NoisyLane<ExecutorHandle, PendingRun>;
   private readonly noisy = new NoisyRules();
-  private readonly runsByOutcome = emptyByOutcome();
+  private readonly runStats = new RunStats();
   private readonly quarantine: CrashQuarantine;
-  private readonly latency = new LatencyHistogram();
   private plan: LaunchPlan | undefined;
   private started: Promise<void> | undefined;
   private startError: Error | undefined;
@@ -419,6 +212,13 @@ export class ExecutorSupervisor {
     };
     this.handles = Array.from({ length: executors }, (_, i) => new ExecutorHandle(i));
     this.quarantine = new CrashQuarantine({ quarantineMs: this.env.RULEBOX_EXECUTOR_QUARANTINE_MS, threshold: this.env.RULEBOX_EXECUTOR_QUARANTINE_MS === 0 ? Infinity : 2 });
+    this.noisyLane = new NoisyLane({
+      concurrency: this.env.RULEBOX_NOISY_CONCURRENCY,
+      maxWaiting: this.env.RULEBOX_NOISY_QUEUE,
+      share: this.env.RULEBOX_NOISY_SHARE,
+      pickExecutor: () => this.pickExecutor(),
+      dispatch: (handle, pending) => this.dispatch(handle, pending),
+    });
   }
 
   /** Probes the wall and spawns the children; idempotent. Resolves once spawning began (not ready). */
@@ -502,7 +302,7 @@ export class ExecutorSupervisor {
     if (this.startError) return Promise.resolve(crashed(task.clock, `The executor could not start: ${this.startError.message}`));
     const quarantined = this.quarantine.check(task);
     if (quarantined) {
-      this.runsByOutcome.crashed += 1;
+      this.runStats.record("crashed");
       const until = new Date(quarantined.until).toISOString();
       return Promise.resolve(
         crashed(task.clock, `This rule was running each time an executor process aborted (${quarantined.aborts} times, typically V8 giving up at the heap limit); it is refused until ${until}. Reduce its memory use.`),
@@ -514,20 +314,16 @@ export class ExecutorSupervisor {
       const pending: PendingRun = {
         task,
         resolve: (result) => {
-          this.runsByOutcome[result.outcome] += 1;
-          this.latency.observe(performance.now() - startedAt);
+          this.runStats.record(result.outcome, performance.now() - startedAt);
           if (!pending.blameless) this.noisy.observe(task, result.outcome);
-          if (pending.noisyOn) this.releaseNoisySlot(pending);
+          if (pending.noisyOn) this.noisyLane.release(pending);
           resolve(result);
         },
         deadline: performance.now() + task.limits.timeoutMs + this.opts.answerGraceMs,
         noisy: this.noisy.has(task),
       };
       if (pending.noisy) {
-        if (!this.startNoisy(pending)) {
-          if (this.noisyWaiting.length >= this.env.RULEBOX_NOISY_QUEUE) reject(new RuleThrottledError(this.noisyWaiting.length));
-          else this.noisyWaiting.push(pending);
-        }
+        if (!this.noisyLane.submit(pending)) reject(new RuleThrottledError(this.noisyLane.waiting));
         return;
       }
       const handle = this.pickExecutor();
@@ -562,51 +358,6 @@ export class ExecutorSupervisor {
     return best;
   }
 
-  /** Dispatches a noisy run if a noisy-lane slot and an executor are free; false when it must wait. */
-  private startNoisy(pending: PendingRun): boolean {
-    if (this.noisyInFlight >= this.env.RULEBOX_NOISY_CONCURRENCY || performance.now() < this.noisyRestUntil) return false;
-    const handle = this.pickExecutor();
-    if (!handle) return false;
-    this.noisyInFlight += 1;
-    handle.noisyInFlight += 1;
-    pending.noisyOn = handle;
-    pending.noisySince = performance.now();
-    pending.task = { ...pending.task, noisy: true };
-    this.dispatch(handle, pending);
-    return true;
-  }
-
-  private releaseNoisySlot(pending: PendingRun): void {
-    this.noisyInFlight -= 1;
-    pending.noisyOn!.noisyInFlight -= 1;
-    pending.noisyOn = undefined;
-    const share = this.env.RULEBOX_NOISY_SHARE;
-    const now = performance.now();
-    const restMs = ((now - pending.noisySince!) * (1 - share)) / share;
-    this.noisyRestUntil = Math.max(this.noisyRestUntil, now + restMs);
-    // After the caller's answer (and the rest): the next noisy run starts on a later turn.
-    this.scheduleNoisyDrain(this.noisyRestUntil - now);
-  }
-
-  private scheduleNoisyDrain(ms: number): void {
-    if (this.noisyRestTimer || this.stopping) return;
-    this.noisyRestTimer = setTimeout(() => {
-      this.noisyRestTimer = undefined;
-      this.drainNoisy();
-    }, Math.max(0, Math.ceil(ms)));
-    this.noisyRestTimer.unref();
-  }
-
-  private drainNoisy(): void {
-    if (this.noisyWaiting.length === 0) return;
-    const restMs = this.noisyRestUntil - performance.now();
-    if (restMs > 0) {
-      this.scheduleNoisyDrain(restMs);
-      return;
-    }
-    while (this.noisyWaiting.length > 0 && this.startNoisy(this.noisyWaiting[0]!)) this.noisyWaiting.shift();
-  }
-
   private dispatch(handle: ExecutorHandle, pending: PendingRun): void {
     const id = this.nextId++;
     pending.dispatchedAt = performance.now();
@@ -624,7 +375,7 @@ export class ExecutorSupervisor {
   }
 
   private drainWaiting(): void {
-    this.drainNoisy();
+    this.noisyLane.drain();
     while (this.waiting.length > 0) {
       const handle = this.pickExecutor();
       if (!handle) return;
@@ -795,12 +546,7 @@ export class ExecutorSupervisor {
       this.waiting.splice(i, 1);
       pending.resolve(crashed(pending.task.clock, "No executor process became available in time"));
     }
-    for (let i = this.noisyWaiting.length - 1; i >= 0; i--) {
-      const pending = this.noisyWaiting[i]!;
-      if (pending.deadline > now) continue;
-      this.noisyWaiting.splice(i, 1);
-      pending.resolve(crashed(pending.task.clock, "This rule recently ran into its limits, so its runs take turns; this one waited too long for its turn"));
-    }
+    this.noisyLane.expire(now, (pending) => pending.resolve(crashed(pending.task.clock, "This rule recently ran into its limits, so its runs take turns; this one waited too long for its turn")));
     if (now - this.lastPing >= this.opts.heartbeatIntervalMs) {
       this.lastPing = now;
       for (const handle of this.handles) {
@@ -829,16 +575,8 @@ export class ExecutorSupervisor {
           }),
       ),
     );
-    const pool = { threads: 0, readyThreads: 0, queueSize: 0, completed: 0, workerRestarts: 0, byOutcome: emptyByOutcome() };
-    for (const s of poolStats) {
-      if (!s) continue;
-      pool.threads += s.threads;
-      pool.readyThreads += s.readyThreads;
-      pool.queueSize += s.queueSize;
-      pool.completed += s.completed;
-      pool.workerRestarts += s.workerRestarts;
-      for (const [outcome, n] of Object.entries(s.byOutcome) as [Outcome, number][]) pool.byOutcome[outcome] += n;
-    }
+    const pool = emptyPoolTotals();
+    for (const s of poolStats) if (s) addPoolTotals(pool, s);
     return {
       executors: this.handles.map((h) => ({
         index: h.index,
@@ -853,11 +591,11 @@ export class ExecutorSupervisor {
       alive: this.handles.filter((h) => h.state === "ready").length,
       executorRestarts: this.handles.reduce((n, h) => n + h.restarts, 0),
       inFlight: this.handles.reduce((n, h) => n + h.inFlight.size, 0),
-      queueDepth: this.waiting.length + this.noisyWaiting.length,
-      noisy: { rules: this.noisy.size, inFlight: this.noisyInFlight, waiting: this.noisyWaiting.length },
+      queueDepth: this.waiting.length + this.noisyLane.waiting,
+      noisy: { rules: this.noisy.size, inFlight: this.noisyLane.inFlight, waiting: this.noisyLane.waiting },
       quarantinedRules: this.quarantine.size,
-      runLatencyMs: this.latency.snapshot(),
-      runsByOutcome: { ...this.runsByOutcome },
+      runLatencyMs: this.runStats.latencySnapshot(),
+      runsByOutcome: this.runStats.runsByOutcome(),
       pool,
       wall: this.plan ? structuredClone(this.plan.wall) : null,
     };
@@ -900,8 +638,7 @@ export class ExecutorSupervisor {
     }
     this.stopping = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    if (this.noisyRestTimer) clearTimeout(this.noisyRestTimer);
-    for (const pending of [...this.waiting.splice(0), ...this.noisyWaiting.splice(0)]) pending.resolve(crashed(pending.task.clock, "The executor is shutting down"));
+    for (const pending of [...this.waiting.splice(0), ...this.noisyLane.stop()]) pending.resolve(crashed(pending.task.clock, "The executor is shutting down"));
     await Promise.all(
       this.handles.map(async (handle) => {
         if (handle.restartTimer) clearTimeout(handle.restartTimer);
