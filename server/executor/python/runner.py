@@ -20,6 +20,7 @@ import ast
 import builtins as _builtins
 import json
 import random as _random
+import signal as _signal
 import string as _string
 import sys
 import traceback
@@ -379,11 +380,32 @@ def _prepare(source):
 def prepare(source):
     """Compiles a source into the cache: "hit" when it was there, "" when compiled now, else a JSON error line."""
     try:
-        return _prepare(source)
+        _PHASE[0] = "run"
+        try:
+            return _prepare(source)
+        finally:
+            _PHASE[0] = "idle"
     except KeyboardInterrupt:
         return json.dumps({"o": "timeout", "e": {"name": "TimeoutError", "message": "The rule took longer than its time limit to compile", "frames": []}})
     except BaseException as error:
         return _compile_error("SyntaxError", "The rule could not be compiled: %s" % type(error).__name__, [])
+
+
+# ---------------------------------------------------------------------------------------------
+# The time guard's interrupt (the pool writes SIGINT into the interpreter's interrupt buffer at the
+# run's limit, and again every few ms until the run answers, because a rule's `finally` may loop).
+# It raises KeyboardInterrupt only while the rule's code, its compile or its output's encoding
+# runs; once the answer is decided, a repeated interrupt would only garble writing it, so it is
+# ignored. The phase lives here, out of every rule's reach (no globals, frames or signal module).
+_PHASE = ["idle"]
+
+
+def _on_interrupt(signum, frame):
+    if _PHASE[0] == "run":
+        raise KeyboardInterrupt
+
+
+_signal.signal(_signal.SIGINT, _on_interrupt)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,8 +509,36 @@ _FunctionType = types.FunctionType
 
 
 def run_one(source, input_json, clock, seed, timeout_ms, memory_mb, max_output_bytes, max_log_bytes, rule_id, version):
-    """Runs one rule. Always returns text: a JSON line of metadata, then (when ok) the output JSON."""
+    """Runs one rule. Always returns text: a JSON line of metadata, then (when ok) the output JSON.
+
+    A repeated interrupt may land in _run_body's own handlers (it means `timeout`, as the first
+    did); once the answer is decided, interrupts are ignored while it is written (_PHASE)."""
     logs = _LogSink(max_log_bytes)
+    _PHASE[0] = "run"
+    try:
+        meta, output = _run_body(logs, source, input_json, clock, seed, timeout_ms, memory_mb, max_output_bytes, rule_id, version)
+    except KeyboardInterrupt:
+        meta, output = None, ""
+    finally:
+        _PHASE[0] = "idle"
+    if meta is None:
+        meta = {"o": "timeout", "e": _timeout(timeout_ms)}
+    return _report(meta, logs, output)
+
+
+def _report(meta, logs, output):
+    try:
+        meta["logs"] = logs.entries
+        if logs.truncated:
+            meta["lt"] = True
+        if meta["o"] != "ok":
+            output = ""
+        return _json_dumps(meta, ensure_ascii=False) + "\n" + output
+    except BaseException:
+        return '{"o":"error","e":{"name":"Error","message":"The run\'s result could not be reported","frames":[]},"logs":[]}\n'
+
+
+def _run_body(logs, source, input_json, clock, seed, timeout_ms, memory_mb, max_output_bytes, rule_id, version):
     meta = {"o": "ok"}
     output = ""
     try:
@@ -497,7 +547,7 @@ def run_one(source, input_json, clock, seed, timeout_ms, memory_mb, max_output_b
             if code is None:
                 refused = _prepare(source)
                 if refused not in ("", "hit"):
-                    return refused + "\n"
+                    return _json_loads(refused), ""
                 code = CODE_CACHE[source]
             _random.seed(seed)
 
@@ -540,15 +590,7 @@ def run_one(source, input_json, clock, seed, timeout_ms, memory_mb, max_output_b
     except MemoryError:
         meta = {"o": "memory", "e": _memory(memory_mb)}
         output = ""
-    try:
-        meta["logs"] = logs.entries
-        if logs.truncated:
-            meta["lt"] = True
-        if meta["o"] != "ok":
-            output = ""
-        return _json_dumps(meta, ensure_ascii=False) + "\n" + output
-    except BaseException:
-        return '{"o":"error","e":{"name":"Error","message":"The run\'s result could not be reported","frames":[]},"logs":[]}\n'
+    return meta, output
 
 
 run_one

@@ -20,6 +20,19 @@ it.each([
   expect(fixture.pool.stats().workerRestarts).toBe(0);
 });
 
+it("answers `timeout` with the run's logs when writing the answer takes longer than the pool's 5 ms between interrupts", async () => {
+  // 10,000 entries (~3 MB) to write after the loop is interrupted; the runner ignores repeated
+  // interrupts once the answer is decided (runner.py, _PHASE), so none can garble it.
+  const source = "def rule(input, ctx):\n    for i in range(10_000):\n        ctx.log('entry number', i, 'x' * 300)\n    while True:\n        pass\n";
+  for (let i = 0; i < 3; i++) {
+    const result = await fixture.run(source, { limits: { timeoutMs: 150, memoryMb: 64, maxLogBytes: 4_000_000 } });
+    expect(result).toMatchObject({ outcome: "timeout", error: { name: "TimeoutError" } });
+    expect(result.logs).toHaveLength(10_000);
+  }
+  expect(await fixture.run(PYTHON_PROBE_RULE)).toMatchObject({ outcome: "ok" });
+  expect(fixture.pool.stats().workerRestarts).toBe(0);
+});
+
 it("reports unbounded recursion as a RecursionError in the rule's lines", async () => {
   const result = await fixture.run("def f(n):\n    return f(n + 1)\ndef rule(input, ctx):\n    return f(0)\n");
   expect(result).toMatchObject({ outcome: "error", error: { name: "RecursionError" } });
