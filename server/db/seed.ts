@@ -1,6 +1,6 @@
 import "server-only";
 import type { Language } from "@/server/contracts/run";
-import { resolveLimits } from "@/server/executor/limits";
+import { resolveLimits } from "@/server/contracts/limits";
 import { isUniqueViolation } from "./errors";
 import { publishVersion } from "./deployments";
 import { createRule, hasNoRules } from "./rules";

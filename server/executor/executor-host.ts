@@ -8,7 +8,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { readLimitCaps } from "./limits";
+import { readLimitCaps } from "../contracts/limits";
 import { createExecutorHost } from "./remote-host";
 import { ExecutorSupervisor } from "./supervisor";
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { RunResult } from "../contracts/run";
 import { parentMessageSchema, runTaskSchema, type ChildMessage, type ChildWall } from "./ipc";
-import { readLimitCaps } from "./limits";
+import { readLimitCaps } from "../contracts/limits";
 import { createRulePool, type RunTask } from "./pool";
 
 const childEnvSchema = z.object({

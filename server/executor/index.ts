@@ -4,11 +4,11 @@ import "server-only";
 import { hasBlockingDiagnostics } from "@/server/analysis/analyze";
 import { analyzeOffThread, closeAnalysisPool } from "./analysis-pool";
 import type { Language, LimitsInput, RunResult } from "@/server/contracts/run";
-import { resolveLimits } from "./limits";
+import { resolveLimits } from "../contracts/limits";
 import { executorGlobal, getSupervisor, staticCheckSkipped, warmUpExecutor as warmUpSupervisor } from "./singleton";
 import type { ExecutorStats } from "./supervisor";
 
-export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "./limits";
+export { getLimitCaps, resolveLimits, LimitsError, type LimitCaps } from "../contracts/limits";
 export { ExecutorBusyError, RuleThrottledError } from "./errors";
 export type { ExecutorStats } from "./supervisor";
 export type { LatencySnapshot } from "./run-stats";

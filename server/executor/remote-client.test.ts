@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunResult } from "../contracts/run";
 import type { RunTaskMessage } from "./ipc";
-import { readLimitCaps } from "./limits";
+import { readLimitCaps } from "../contracts/limits";
 import { RemoteExecutorClient, computeHostBackoff, parseExecutorUrls } from "./remote-client";
 import { checkBearer, createExecutorHost, type HostRunner } from "./remote-host";
 import { ExecutorBusyError, RuleThrottledError } from "./errors";

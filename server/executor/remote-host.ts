@@ -8,7 +8,7 @@ import http from "node:http";
 import { analyzeSource, hasBlockingDiagnostics } from "../analysis/analyze";
 import type { Diagnostic, Language, RunResult } from "../contracts/run";
 import { runTaskSchema, type RunTaskMessage } from "./ipc";
-import { LimitsError, resolveLimits, type LimitCaps } from "./limits";
+import { LimitsError, resolveLimits, type LimitCaps } from "../contracts/limits";
 import { HEALTH_PATH, REMOTE_PROTOCOL_VERSION, RUNS_PATH, runBatchSchema, type RefusalReason, type RunAnswer } from "./remote-protocol";
 import { crashed } from "./run-stats";
 

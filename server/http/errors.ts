@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { ZodError, type core } from "zod";
 import { EntityNotFoundError, isDatabaseBusy, isDatabaseError, isRecordNotFound, isUniqueViolation, StateConflictError, uniqueViolationTarget } from "@/server/db/errors";
-import { LimitsError } from "@/server/executor/limits";
+import { LimitsError } from "@/server/contracts/limits";
 
 import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from "@/server/contracts/api";
 

@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "@/server/db/audit";
-import { resolveLimits } from "@/server/executor/limits";
+import { resolveLimits } from "@/server/contracts/limits";
 import { createRule, listRules } from "@/server/db/rules";
 import { isUniqueViolation } from "@/server/db/errors";
 import { starterSource } from "@/server/contracts/starter";

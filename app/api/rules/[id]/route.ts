@@ -1,7 +1,7 @@
 import { actorOf, recordAudit } from "@/server/db/audit";
 import { isUniqueViolation } from "@/server/db/errors";
 import { archiveRule, requireRule, updateRule } from "@/server/db/rules";
-import { resolveLimits } from "@/server/executor/limits";
+import { resolveLimits } from "@/server/contracts/limits";
 import { conflict } from "@/server/http/errors";
 import { defineRoute, json } from "@/server/http/handler";
 import { ruleParamsSchema, updateRuleBodySchema } from "@/server/http/contracts";

@@ -1,7 +1,7 @@
 import { actorOf, recordAudit } from "@/server/db/audit";
 import { requireRule } from "@/server/db/rules";
 import { listRuleVersions, saveRuleVersion } from "@/server/db/versions";
-import { resolveLimits } from "@/server/executor/limits";
+import { resolveLimits } from "@/server/contracts/limits";
 import { defineRoute, json, MAX_SOURCE_BYTES } from "@/server/http/handler";
 import { ruleParamsSchema, saveVersionBodySchema } from "@/server/http/contracts";
 

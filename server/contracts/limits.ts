@@ -2,7 +2,7 @@
 // values are checked against the caps. No "server-only" here: the executor child and the bench
 // bundle import it too, and it holds nothing secret.
 import { z } from "zod";
-import { limitsInputSchema, type Limits, type LimitsInput } from "../contracts/run";
+import { limitsInputSchema, type Limits, type LimitsInput } from "./run";
 
 /** Below these a worker cannot even boot or a limit would be meaningless; not configurable. */
 export const LIMIT_FLOORS: Limits = { timeoutMs: 1, memoryMb: 16, maxOutputBytes: 16, maxLogBytes: 16 };
