@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { getDb, withWriteLock } from "./client";
 import { EntityNotFoundError } from "./errors";
@@ -105,7 +106,8 @@ export interface ApiKeyVerifierOptions {
  * lastUsedAt at most once per touch interval per key, off the request path.
  */
 export class ApiKeyVerifier {
-  readonly #cache = new Map<string, { key: ApiKeySummary; expiresAt: number }>();
+  /** Verified keys by secret hash, each kept cacheTtlMs on this verifier's clock. */
+  readonly #cache: LRUCache<string, ApiKeySummary>;
   readonly #touchedAt = new Map<string, number>();
   // Bumped by every invalidation: a lookup that started before a revoke must not cache its answer.
   #generation = 0;
@@ -118,6 +120,8 @@ export class ApiKeyVerifier {
     private readonly options: ApiKeyVerifierOptions,
   ) {
     this.#now = options.now ?? Date.now;
+    const now = this.#now;
+    this.#cache = new LRUCache({ max: CACHE_MAX_ENTRIES, ttl: Math.max(1, options.cacheTtlMs), ttlResolution: 0, perf: { now } });
     this.#touchIntervalMs = options.touchIntervalMs ?? LAST_USED_WRITE_INTERVAL_MS;
     this.#log = options.log ?? ((m, e) => console.error(m, e));
   }
@@ -129,17 +133,15 @@ export class ApiKeyVerifier {
     const now = this.#now();
     const cached = this.#cache.get(hash);
     let key: ApiKeySummary;
-    if (cached && cached.expiresAt > now) {
-      key = cached.key;
+    if (cached) {
+      key = cached;
     } else {
-      this.#cache.delete(hash);
       const generation = this.#generation;
       const row = await this.store.findByHash(hash);
       if (!row || row.revokedAt !== null || row.ownerDisabled) return null;
       key = toSummary(row);
       if (generation === this.#generation && this.options.cacheTtlMs > 0) {
-        if (this.#cache.size >= CACHE_MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value!);
-        this.#cache.set(hash, { key, expiresAt: now + this.options.cacheTtlMs });
+        this.#cache.set(hash, key);
       }
       if (!this.#touchedAt.has(key.id) && key.lastUsedAt) this.#touchedAt.set(key.id, key.lastUsedAt.getTime());
     }
@@ -150,14 +152,14 @@ export class ApiKeyVerifier {
   /** Forgets a key (after a revoke): the next request with it asks the store again. */
   invalidate(id: string): void {
     this.#generation += 1;
-    for (const [hash, entry] of this.#cache) if (entry.key.id === id) this.#cache.delete(hash);
+    for (const [hash, entry] of this.#cache.entries()) if (entry.id === id) this.#cache.delete(hash);
     this.#touchedAt.delete(id);
   }
 
   /** Forgets every cached key of an owner (after disabling them). */
   invalidateOwner(ownerId: string): void {
     this.#generation += 1;
-    for (const [hash, entry] of this.#cache) if (entry.key.ownerId === ownerId) this.#cache.delete(hash);
+    for (const [hash, entry] of this.#cache.entries()) if (entry.ownerId === ownerId) this.#cache.delete(hash);
   }
 
   #maybeTouch(id: string, now: number): void {

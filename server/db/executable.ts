@@ -5,6 +5,7 @@ import "server-only";
 // Versions are immutable, so a cached version is never wrong; what can change is which version is
 // live (publish, deployments.ts) and whether the rule is archived. Every write in this process (rules.ts, versions.ts)
 // clears the cache at once; other app processes see a change within RULEBOX_RULE_CACHE_MS.
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { getRule } from "./rules";
 import { getRuleVersion, type VersionDetail } from "./versions";
@@ -28,7 +29,8 @@ interface CacheState {
   ttlMs: number;
   /** Bumped by every write: a lookup that started before a write is not cached. */
   generation: number;
-  entries: Map<string, { expiresAt: number; value: Promise<Executable | null> }>;
+  /** Lookups by `ruleId@version|live`, each kept RULEBOX_RULE_CACHE_MS (lru-cache's own TTL). */
+  entries: LRUCache<string, Promise<Executable | null>>;
 }
 
 // On globalThis: Next.js bundles each route separately, and a save in one route must clear the
@@ -41,7 +43,9 @@ function state(): CacheState {
   if (!current) {
     const env = envSchema.safeParse(process.env);
     if (!env.success) throw new Error(`Invalid RULEBOX_RULE_CACHE_MS: ${env.error.issues.map((i) => i.message).join("; ")}`);
-    current = holder[STATE_KEY] = { ttlMs: env.data.RULEBOX_RULE_CACHE_MS, generation: 0, entries: new Map() };
+    const ttlMs = env.data.RULEBOX_RULE_CACHE_MS;
+    // ttl 0 means "never expires" to lru-cache; with 0 the cache is not used at all (getExecutable).
+    current = holder[STATE_KEY] = { ttlMs, generation: 0, entries: new LRUCache({ max: MAX_ENTRIES, ttl: Math.max(1, ttlMs) }) };
   }
   return current;
 }
@@ -64,17 +68,14 @@ export function getExecutable(ruleId: string, version?: number): Promise<Executa
   const cache = state();
   if (cache.ttlMs === 0) return load(ruleId, version);
   const key = `${ruleId}@${version ?? "live"}`;
-  const now = performance.now();
   const hit = cache.entries.get(key);
-  if (hit && hit.expiresAt > now) return hit.value;
-  if (hit) cache.entries.delete(key);
+  if (hit) return hit;
 
   const generation = cache.generation;
   const value = load(ruleId, version);
-  if (cache.entries.size >= MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value!);
-  cache.entries.set(key, { expiresAt: now + cache.ttlMs, value });
+  cache.entries.set(key, value);
   const forget = () => {
-    if (cache.entries.get(key)?.value === value) cache.entries.delete(key);
+    if (cache.entries.peek(key) === value) cache.entries.delete(key);
   };
   value.then((found) => {
     if (found === null || cache.generation !== generation) forget();

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Piscina } from "piscina";
+import { LRUCache } from "lru-cache";
 import { analysisTimeoutDiagnostic } from "../analysis/analyze";
 import type { Diagnostic, Language } from "../contracts/run";
 import { executorGlobal } from "./singleton";
@@ -47,14 +48,10 @@ const diagnosticListGuard = (value: unknown): value is Diagnostic[] => Array.isA
  */
 export async function analyzeOffThread(source: string, language: Language): Promise<Diagnostic[]> {
   const g = executorGlobal();
-  const cache = (g.analysisCache ??= new Map());
+  const cache = (g.analysisCache ??= new LRUCache<string, Diagnostic[]>({ max: ANALYSIS_CACHE_ENTRIES }));
   const key = createHash("sha256").update(language).update("\0").update(source).digest("base64");
   const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   // Requests for a source already being checked share that check: a burst of the same rule
   // (a caller's retry storm, an IDE's concurrent test cases) must not start a thread each, and a
   // new analysis thread loads TypeScript (seconds on a busy machine) before it answers anything.
@@ -66,7 +63,7 @@ export async function analyzeOffThread(source: string, language: Language): Prom
   return check;
 }
 
-async function analyzeUncached(source: string, language: Language, key: string, cache: Map<string, Diagnostic[]>): Promise<Diagnostic[]> {
+async function analyzeUncached(source: string, language: Language, key: string, cache: LRUCache<string, Diagnostic[]>): Promise<Diagnostic[]> {
   let diagnostics: Diagnostic[];
   // The deadline is for the check itself, measured from when the worker starts it (it writes the
   // time into `started`): time spent waiting for a thread, or for a replaced thread to load the
@@ -111,7 +108,6 @@ async function analyzeUncached(source: string, language: Language, key: string, 
   } finally {
     clearTimeout(timer);
   }
-  if (cache.size >= ANALYSIS_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, diagnostics);
   return diagnostics;
 }

@@ -5,6 +5,7 @@
 // of the compiled script is therefore at (line - PRELUDE_LINES, column) of the user's source.
 // Runs in the executor process (plain Node): no "server-only", no "@/" imports.
 import { parse } from "@babel/parser";
+import { LRUCache } from "lru-cache";
 import type { Language, RuleError } from "../contracts/run";
 import { PRELOADED_MODULES, isPreloadedModule, type PreloadedModuleName } from "./preload-names";
 import { DEFAULT_LOCAL, MODULES_PARAM, RULE_SOURCE_URL, type ImportBinding } from "./protocol";
@@ -285,12 +286,11 @@ export const COMPILE_CACHE_ENTRIES = 512;
 /** Bound on the source text the cache holds (the compiled code is about as large again). */
 export const COMPILE_CACHE_MAX_CHARS = 16 * 1024 * 1024;
 
-// Keyed by the source text itself rather than a digest: a Map lookup hashes the string once,
-// which is cheaper than sha256 per run, and equality is exact (no collision to reason about).
-// One Map holds both languages (insertion order = LRU order); the key is prefixed by language.
+// Keyed by the source text itself rather than a digest: a lookup hashes the string once, which is
+// cheaper than sha256 per run, and equality is exact (no collision to reason about). One cache
+// holds both languages; the key is prefixed by language. Bounded by entries and by source size.
 export function createCompileCache(maxEntries = COMPILE_CACHE_ENTRIES, maxChars = COMPILE_CACHE_MAX_CHARS): CompileCache {
-  const entries = new Map<string, CompileResult>();
-  let chars = 0;
+  const entries = new LRUCache<string, CompileResult>({ max: maxEntries, maxSize: maxChars, sizeCalculation: (_value, key) => Math.max(1, key.length) });
   const keyOf = (source: string, language: Language) => (language === "typescript" ? `t${source}` : `j${source}`);
   return {
     get size() {
@@ -299,22 +299,10 @@ export function createCompileCache(maxEntries = COMPILE_CACHE_ENTRIES, maxChars 
     compile(source, language) {
       const key = keyOf(source, language);
       const hit = entries.get(key);
-      if (hit) {
-        // Re-insert to mark as most recently used (a Map iterates in insertion order).
-        entries.delete(key);
-        entries.set(key, hit);
-        return hit;
-      }
+      if (hit) return hit;
       return compileRule(source, language).then((result) => {
-        if (!entries.has(key) && key.length <= maxChars) {
-          entries.set(key, result);
-          chars += key.length;
-          for (const [oldest] of entries) {
-            if (entries.size <= maxEntries && chars <= maxChars) break;
-            entries.delete(oldest);
-            chars -= oldest.length;
-          }
-        }
+        // A source larger than the whole budget is compiled every time, never cached.
+        if (!entries.has(key) && key.length <= maxChars) entries.set(key, result);
         return result;
       });
     },

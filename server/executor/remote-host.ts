@@ -5,6 +5,7 @@
 // No "server-only": bundled into .executor-dist/executor-host.mjs and driven by unit tests.
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
+import { LRUCache } from "lru-cache";
 import { analyzeSource, hasBlockingDiagnostics } from "../analysis/analyze";
 import type { Diagnostic, Language, RunResult } from "../contracts/run";
 import { runTaskSchema, type RunTaskMessage } from "./ipc";
@@ -98,7 +99,7 @@ function readBody(req: http.IncomingMessage, res: http.ServerResponse, maxBytes:
 export function createExecutorHost(options: HostOptions): ExecutorHost {
   const log = options.log ?? ((level, message) => console[level](message));
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const cache = new Map<string, Diagnostic[]>();
+  const cache = new LRUCache<string, Diagnostic[]>({ max: ANALYSIS_CACHE_ENTRIES });
   let draining = false;
   let inFlight = 0;
   const openBatches = new Set<Promise<void>>();
@@ -108,7 +109,6 @@ export function createExecutorHost(options: HostOptions): ExecutorHost {
     const hit = cache.get(key);
     if (hit) return hit;
     const diagnostics = analyzeSource(source, language);
-    if (cache.size >= ANALYSIS_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
     cache.set(key, diagnostics);
     return diagnostics;
   };

@@ -11,7 +11,7 @@ interface ExecutorGlobal {
   /** Local children (ExecutorSupervisor), or remote hosts when RULEBOX_EXECUTOR_URLS is set. */
   supervisor?: RunExecutor;
   skipBannerShown?: boolean;
-  analysisCache?: Map<string, Diagnostic[]>;
+  analysisCache?: import("lru-cache").LRUCache<string, Diagnostic[]>;
   /** Checks running now, by the same key: concurrent requests for one source share one check. */
   analysisInFlight?: Map<string, Promise<Diagnostic[]>>;
   /** The policy check's worker threads (analysis-pool.ts). */
