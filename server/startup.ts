@@ -6,6 +6,7 @@ import { bootstrapFirstAdmin } from "@/server/auth/bootstrap";
 import { shutdownExecutor, warmUpExecutor } from "@/server/executor";
 import { installExecuteListener } from "@/server/http/execute-listener";
 import { drainRequests } from "@/server/http/lifecycle";
+import { peekProcessGlobal, setProcessGlobal } from "@/server/process-global";
 
 const SHUTDOWN_GRACE_MS = Number(process.env.RULEBOX_SHUTDOWN_GRACE_MS) || 10_000;
 
@@ -48,9 +49,8 @@ export async function startRulebox(): Promise<void> {
  * Next requests is held until that is done (bounded), so no promised record is lost.
  */
 function installGracefulShutdown(): void {
-  const holder = globalThis as typeof globalThis & { __ruleboxShutdownInstalled?: boolean };
-  if (holder.__ruleboxShutdownInstalled) return;
-  holder.__ruleboxShutdownInstalled = true;
+  if (peekProcessGlobal("shutdownInstalled")) return;
+  setProcessGlobal("shutdownInstalled", true);
   let cleanup: Promise<void> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     cleanup ??= shutDown(signal);

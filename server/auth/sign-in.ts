@@ -17,6 +17,7 @@ import { findUserForSignIn, recordSuccessfulSignIn, reserveSignInAttempt } from 
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from "./passwords";
 import { roleSchema } from "./roles";
 import { createSession } from "./sessions";
+import { processGlobal } from "@/server/process-global";
 
 export const ACCOUNT_FREE_FAILURES = 5;
 const ACCOUNT_BASE_LOCK_MS = 30_000;
@@ -35,14 +36,11 @@ interface Counter {
 }
 
 // On globalThis: Next bundles routes separately, and the sign-in throttle must be one per process.
-const holder = globalThis as typeof globalThis & {
-  __ruleboxSignInThrottle?: { clients: LRUCache<string, Counter>; unknownEmails: LRUCache<string, Counter>; hashing: { active: number; queue: (() => void)[] } };
-};
-const throttle = (holder.__ruleboxSignInThrottle ??= {
+const throttle = processGlobal("signInThrottle", () => ({
   clients: new LRUCache<string, Counter>({ max: 10_000, ttl: CLIENT_WINDOW_MS }),
   unknownEmails: new LRUCache<string, Counter>({ max: 10_000, ttl: ACCOUNT_MAX_LOCK_MS }),
-  hashing: { active: 0, queue: [] },
-});
+  hashing: { active: 0, queue: [] as (() => void)[] },
+}));
 
 /** Password checks verified at once per process (each costs 19 MiB and ~50 ms of a core), and how many may wait. */
 export const MAX_CONCURRENT_HASHES = 2;

@@ -4,6 +4,7 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { getDb, withWriteLock } from "./client";
 import { EntityNotFoundError } from "./errors";
+import { processGlobal } from "../process-global";
 
 // API keys guard the execute endpoint (issue 5). The secret is shown once at creation; only its
 // SHA-256 is stored, so a leaked database does not leak usable keys. Secrets carry 256 random bits,
@@ -188,16 +189,12 @@ const dbStore: ApiKeyStore = {
 
 // On globalThis: Next.js bundles each route separately, and a revoke in DELETE /api/keys/:id must
 // reach the cache used by the execute route of the same process.
-const VERIFIER_KEY = Symbol.for("rulebox.apiKeyVerifier");
-
 function verifier(): ApiKeyVerifier {
-  const holder = globalThis as unknown as Record<symbol, ApiKeyVerifier | undefined>;
-  if (!holder[VERIFIER_KEY]) {
+  return processGlobal("apiKeyVerifier", () => {
     const env = apiKeyEnvSchema.safeParse(process.env);
     if (!env.success) throw new Error(`Invalid RULEBOX_API_KEY_CACHE_MS: ${env.error.issues.map((i) => i.message).join("; ")}`);
-    holder[VERIFIER_KEY] = new ApiKeyVerifier(dbStore, { cacheTtlMs: env.data.RULEBOX_API_KEY_CACHE_MS });
-  }
-  return holder[VERIFIER_KEY];
+    return new ApiKeyVerifier(dbStore, { cacheTtlMs: env.data.RULEBOX_API_KEY_CACHE_MS });
+  });
 }
 
 /** Creates a key. The returned secret is never stored and cannot be read again. */

@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import type { PrismaClient } from "./generated/sqlite/client";
+import { peekProcessGlobal, processGlobal, setProcessGlobal } from "../process-global";
 
 /** Where the SQLite file lives unless DATABASE_URL says otherwise (relative to the project root). */
 export const DEFAULT_DATABASE_URL = "file:./data/rulebox.db";
@@ -30,7 +31,6 @@ interface DbState {
 }
 
 // One client per process (kept on globalThis so dev-mode module reloads do not open more files).
-const holder = globalThis as typeof globalThis & { __ruleboxDb?: DbState };
 
 async function connect(dialect: Dialect, url: string): Promise<PrismaClient> {
   if (dialect === "postgresql") {
@@ -46,16 +46,16 @@ async function connect(dialect: Dialect, url: string): Promise<PrismaClient> {
 }
 
 function state(): DbState {
-  if (!holder.__ruleboxDb) {
+  return processGlobal("db", () => {
     const { dialect, url } = resolveDatabase();
     const ready = connect(dialect, url);
     const created: DbState = { dialect, ready };
+    // A failed connection is forgotten, so the next request tries again.
     ready.catch(() => {
-      if (holder.__ruleboxDb === created) holder.__ruleboxDb = undefined;
+      if (peekProcessGlobal("db") === created) setProcessGlobal("db", undefined);
     });
-    holder.__ruleboxDb = created;
-  }
-  return holder.__ruleboxDb;
+    return created;
+  });
 }
 
 /** The process-wide Prisma client, connected and configured. */
@@ -98,7 +98,7 @@ export async function writeTransaction<T>(fn: (tx: DbTx) => Promise<T>): Promise
 
 /** Closes the connection (tests and graceful shutdown). */
 export async function disconnectDb(): Promise<void> {
-  const current = holder.__ruleboxDb;
-  holder.__ruleboxDb = undefined;
+  const current = peekProcessGlobal<DbState>("db");
+  setProcessGlobal("db", undefined);
   if (current) await (await current.ready).$disconnect();
 }

@@ -9,6 +9,7 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { getRule } from "./rules";
 import { getRuleVersion, type VersionDetail } from "./versions";
+import { processGlobal } from "../process-global";
 
 /** A rule's saved version, as execute needs it. */
 export interface Executable {
@@ -35,19 +36,14 @@ interface CacheState {
 
 // On globalThis: Next.js bundles each route separately, and a save in one route must clear the
 // cache the execute route reads.
-const STATE_KEY = Symbol.for("rulebox.executableCache");
-
 function state(): CacheState {
-  const holder = globalThis as unknown as Record<symbol, CacheState | undefined>;
-  let current = holder[STATE_KEY];
-  if (!current) {
+  return processGlobal<CacheState>("executableCache", () => {
     const env = envSchema.safeParse(process.env);
     if (!env.success) throw new Error(`Invalid RULEBOX_RULE_CACHE_MS: ${env.error.issues.map((i) => i.message).join("; ")}`);
     const ttlMs = env.data.RULEBOX_RULE_CACHE_MS;
     // ttl 0 means "never expires" to lru-cache; with 0 the cache is not used at all (getExecutable).
-    current = holder[STATE_KEY] = { ttlMs, generation: 0, entries: new LRUCache({ max: MAX_ENTRIES, ttl: Math.max(1, ttlMs) }) };
-  }
-  return current;
+    return { ttlMs, generation: 0, entries: new LRUCache({ max: MAX_ENTRIES, ttl: Math.max(1, ttlMs) }) };
+  });
 }
 
 async function load(ruleId: string, pinned: number | undefined): Promise<Executable | null> {

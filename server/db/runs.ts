@@ -16,6 +16,7 @@ import {
 import { getDb, getDialect, withWriteLock, type Db, type Dialect } from "./client";
 import { parseJsonColumn, parseOptionalJsonColumn, toJsonText } from "./json";
 import { BatchRecorder, newRunId, readRecorderConfig, type RecorderConfig, type RecorderStats } from "./run-recorder";
+import { peekProcessGlobal, processGlobal } from "../process-global";
 
 export const runTriggerSchema = z.enum(["ide", "api"]);
 /** Who started a run: the editor ("ide") or another system through the execute endpoint ("api"). */
@@ -138,11 +139,10 @@ interface RecorderHolder {
   pruner?: NodeJS.Timeout;
 }
 
-const recorderHolder = globalThis as typeof globalThis & { __ruleboxRunRecorder?: RecorderHolder };
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 function apiRunRecorder(): RecorderHolder {
-  if (!recorderHolder.__ruleboxRunRecorder) {
+  return processGlobal("runRecorder", () => {
     const config = readRecorderConfig(process.env);
     const recorder = new BatchRecorder<RunRow>(
       async (rows) => {
@@ -163,9 +163,8 @@ function apiRunRecorder(): RecorderHolder {
       holder.pruner.unref();
       prune();
     }
-    recorderHolder.__ruleboxRunRecorder = holder;
-  }
-  return recorderHolder.__ruleboxRunRecorder;
+    return holder;
+  });
 }
 
 /**
@@ -187,7 +186,8 @@ export async function recordApiRun(run: RunRecord): Promise<string | null> {
 
 /** Waits (bounded) until every execute-path run accepted so far is in the database. */
 export async function flushApiRuns(timeoutMs = 5_000): Promise<boolean> {
-  return recorderHolder.__ruleboxRunRecorder ? recorderHolder.__ruleboxRunRecorder.recorder.flush(timeoutMs) : true;
+  const holder = peekProcessGlobal<RecorderHolder>("runRecorder");
+  return holder ? holder.recorder.flush(timeoutMs) : true;
 }
 
 /** Buffer and write counters of the execute-path recorder. */

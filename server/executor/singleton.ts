@@ -6,6 +6,7 @@ import type { Diagnostic } from "../contracts/run";
 import { ExecutorBusyError } from "./errors";
 import { RemoteExecutorClient, type RunExecutor } from "./remote-client";
 import { ExecutorSupervisor } from "./supervisor";
+import { processGlobal } from "../process-global";
 
 interface ExecutorGlobal {
   /** Local children (ExecutorSupervisor), or remote hosts when RULEBOX_EXECUTOR_URLS is set. */
@@ -20,12 +21,9 @@ interface ExecutorGlobal {
   blockedByAnalysis?: number;
 }
 
-const GLOBAL_KEY = Symbol.for("rulebox.executor");
-
 /** Process-wide executor state (supervisor, analysis cache), shared by every module instance. */
 export function executorGlobal(): ExecutorGlobal {
-  const holder = globalThis as unknown as Record<symbol, ExecutorGlobal | undefined>;
-  return (holder[GLOBAL_KEY] ??= {});
+  return processGlobal<ExecutorGlobal>("executor", () => ({}));
 }
 
 /** Whether RULEBOX_SKIP_STATIC_CHECK=1; prints the warning banner the first time it is seen on. */

@@ -12,6 +12,7 @@ import { badJson, busy, toErrorResponse } from "./errors";
 import { executeBatchSpec, executeSpec, runExecute, runExecuteBatch } from "./execute-endpoints";
 import { acceptCall, bodyLimits, checkDeclaredSize, decodeBody, tooLarge, type HeaderReader } from "./handler";
 import { isDraining, trackRequest } from "./lifecycle";
+import { setProcessGlobal } from "@/server/process-global";
 
 const EXECUTE_PATH = /^\/api\/rules\/([^/?#]+)\/execute(\/batch)?(?:\?.*)?$/;
 const EXECUTE_LIMITS = bodyLimits(executeSpec);
@@ -24,7 +25,7 @@ export interface ExecuteListener {
   handle(req: IncomingMessage, res: ServerResponse): void;
 }
 
-export const EXECUTE_LISTENER_KEY = Symbol.for("rulebox.executeListener");
+/** Stored as process global "executeListener" (Symbol.for("rulebox.executeListener")), where scripts/serve.mjs finds it. */
 
 function nodeHeaders(req: IncomingMessage): HeaderReader {
   return {
@@ -131,5 +132,5 @@ export const executeListener: ExecuteListener = {
 
 /** Makes the listener available to scripts/serve.mjs (called at server start). */
 export function installExecuteListener(): void {
-  (globalThis as Record<symbol, unknown>)[EXECUTE_LISTENER_KEY] = executeListener;
+  setProcessGlobal("executeListener", executeListener);
 }

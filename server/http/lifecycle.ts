@@ -1,4 +1,5 @@
 import "server-only";
+import { processGlobal } from "@/server/process-global";
 
 // Graceful shutdown bookkeeping shared by the route wrapper and instrumentation.ts: once draining,
 // new API requests are refused with 503 while the ones in flight finish.
@@ -9,10 +10,8 @@ interface LifecycleState {
   idleWaiters: (() => void)[];
 }
 
-const holder = globalThis as typeof globalThis & { __ruleboxLifecycle?: LifecycleState };
-
 function state(): LifecycleState {
-  return (holder.__ruleboxLifecycle ??= { draining: false, inFlight: 0, idleWaiters: [] });
+  return processGlobal<LifecycleState>("lifecycle", () => ({ draining: false, inFlight: 0, idleWaiters: [] }));
 }
 
 /** Whether the server is shutting down (new work is refused). */

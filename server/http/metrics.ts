@@ -3,6 +3,7 @@ import { getRunRecorderStats } from "@/server/db/runs";
 import type { RecorderStats } from "@/server/db/run-recorder";
 import { getExecutorStats, type ExecutorStats } from "@/server/executor";
 import { outcomeSchema } from "@/server/contracts/run";
+import { processGlobal } from "@/server/process-global";
 
 // GET /api/metrics in the Prometheus text exposition format 0.0.4
 // (https://prometheus.io/docs/instrumenting/exposition_formats/). Hand-written: a dozen families
@@ -87,11 +88,8 @@ export interface HttpCounters {
 
 // On globalThis: each Next.js route bundle has its own module instances, and the execute route's
 // counter must be the one the metrics route reads.
-const HTTP_COUNTERS_KEY = Symbol.for("rulebox.httpCounters");
-
 function httpCounters(): HttpCounters {
-  const holder = globalThis as unknown as Record<symbol, HttpCounters | undefined>;
-  return (holder[HTTP_COUNTERS_KEY] ??= { executeUnauthorized: 0 });
+  return processGlobal<HttpCounters>("httpCounters", () => ({ executeUnauthorized: 0 }));
 }
 
 /** Counts an execute request refused for want of a valid API key. */
