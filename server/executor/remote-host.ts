@@ -10,8 +10,9 @@ import { analyzeSource, hasBlockingDiagnostics } from "../analysis/analyze";
 import type { Diagnostic, Language, RunResult } from "../contracts/run";
 import { runTaskSchema, type RunTaskMessage } from "./ipc";
 import { LimitsError, resolveLimits, type LimitCaps } from "../contracts/limits";
-import { HEALTH_PATH, REMOTE_PROTOCOL_VERSION, RUNS_PATH, runBatchSchema, type RefusalReason, type RunAnswer } from "./remote-protocol";
+import { HEALTH_PATH, REMOTE_PROTOCOL_VERSION, RUNS_PATH, runBatchSchema, type RunAnswer } from "./remote-protocol";
 import { crashed } from "./run-stats";
+import { isExecutorRefusal, refusalReasonOf } from "./errors";
 
 /** What the host needs from its executor: a local ExecutorSupervisor fits. */
 export interface HostRunner {
@@ -133,13 +134,8 @@ export function createExecutorHost(options: HostOptions): ExecutorHost {
     try {
       return { result: await options.runner.run(task) };
     } catch (error) {
-      const name = error instanceof Error ? error.name : "";
+      if (isExecutorRefusal(error)) return { refused: { reason: refusalReasonOf(error), message: error.message } };
       const message = error instanceof Error ? error.message : String(error);
-      if (name === "ExecutorBusyError") {
-        const reason: RefusalReason = (error as { reason?: string }).reason === "shutting_down" ? "shutting_down" : "queue_full";
-        return { refused: { reason, message } };
-      }
-      if (name === "RuleThrottledError") return { refused: { reason: "throttled", message } };
       log("error", `executor host: run failed: ${message}`);
       return { result: crashed(task.clock, "The executor host failed to run this task") };
     }

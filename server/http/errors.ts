@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { ZodError, type core } from "zod";
 import { EntityNotFoundError, isDatabaseBusy, isDatabaseError, isRecordNotFound, isUniqueViolation, StateConflictError, uniqueViolationTarget } from "@/server/db/errors";
 import { LimitsError } from "@/server/contracts/limits";
-
 import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from "@/server/contracts/api";
+import { isExecutorRefusal } from "@/server/executor/errors";
 
 // The codes and the envelope are response contracts (server/contracts/api.ts); re-exported for server code.
 export { ERROR_CODES, type ErrorCode, type ErrorEnvelope };
@@ -82,10 +82,7 @@ function describeIssues(issues: FieldIssue[]): string {
 
 /** A run the executor did not start: its queue is full (503 busy) or the rule's runs are throttled (429). Otherwise null. */
 export function toExecutorRefusal(err: unknown): AppError | null {
-  if (!(err instanceof Error)) return null;
-  if (err.name === "QueueFullError" || err.name === "ExecutorBusyError") return busy(err.message);
-  if (err.name === "RuleThrottledError") return new AppError("throttled", err.message);
-  return null;
+  return isExecutorRefusal(err) ? new AppError(err.code, err.message) : null;
 }
 
 /** Maps anything thrown while handling a request to the error the client should see. */
