@@ -1,8 +1,9 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // Native and worker-spawning packages must stay outside the bundle (DESIGN.md "Next.js").
-  serverExternalPackages: ["piscina", "better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "ses", "ts-blank-space", "typescript"],
+  // Native and worker-spawning packages must stay outside the bundle (DESIGN.md "Next.js"); undici
+  // (the remote executor transport, server/executor/remote-client.ts) is loaded as published too.
+  serverExternalPackages: ["piscina", "better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "ses", "ts-blank-space", "typescript", "undici"],
   poweredByHeader: false,
   reactStrictMode: true,
   // No page of Rulebox may be framed (clickjacking), and browsers must not guess content types.

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RunResult } from "../contracts/run";
 import type { RunTaskMessage } from "./ipc";
 import { readLimitCaps } from "../contracts/limits";
-import { RemoteExecutorClient, computeHostBackoff, parseExecutorUrls } from "./remote-client";
+import { MAX_HEALTH_BODY_BYTES, RemoteExecutorClient, computeHostBackoff, computeMaxAnswerLineBytes, parseExecutorUrls } from "./remote-client";
 import { checkBearer, createExecutorHost, type HostRunner } from "./remote-host";
 import { ExecutorBusyError, RuleThrottledError } from "./errors";
 
@@ -85,6 +85,20 @@ describe("pure helpers", () => {
 
   it("backs off exponentially up to the cap", () => {
     expect([1, 2, 3, 4, 10].map((n) => computeHostBackoff(n, 500, 3000))).toEqual([500, 1000, 2000, 3000, 3000]);
+  });
+
+  it("bounds an answer line above the longest honest result for the caps", () => {
+    const caps = readLimitCaps({}).caps;
+    // Worst case within the caps: output of maxOutputBytes, logs of maxLogBytes spread over the most
+    // entries, all of it control characters (six bytes each once escaped), and the longest error.
+    const output = "a".repeat(caps.maxOutputBytes - 2);
+    const perEntry = Math.floor(caps.maxLogBytes / 10_000);
+    const logs = Array.from({ length: 10_000 }, () => ({ level: "debug" as const, message: "\u0001".repeat(perEntry) }));
+    const error = { name: "\u0001".repeat(200), message: "\u0001".repeat(4_000), frames: Array.from({ length: 20 }, () => ({ functionName: "f".repeat(200), line: 1e9, column: 1e9 })) };
+    const result: RunResult = { outcome: "error", output, logs, logsTruncated: true, error, durationMs: 1e12, memoryBytes: 1e12, clock: 1e15 };
+    const line = JSON.stringify({ i: 1023, result });
+    expect(Buffer.byteLength(line)).toBeLessThan(computeMaxAnswerLineBytes(caps));
+    expect(computeMaxAnswerLineBytes(caps)).toBeLessThan(16 * 1024 * 1024);
   });
 
   it("accepts only the exact bearer token", () => {
@@ -292,6 +306,108 @@ describe("RemoteExecutorClient", () => {
     expect(runner.seen).toHaveLength(1);
   });
 
+  it("takes a result line split over many chunks with multi-byte characters whole", async () => {
+    const output = "é€😀".repeat(20_000);
+    const runner: HostRunner = { run: (t) => Promise.resolve(ok(t, output)), stats: () => Promise.resolve({}) };
+    const h = await startHost(runner);
+    expect(await client([h.url]).run(task(1))).toMatchObject({ outcome: "ok", output });
+  });
+
+  it("answers `crashed` when an answer line is over the bound, not at the deadline, and never retries", async () => {
+    const other = fakeRunner();
+    const ho = await startHost(other);
+    // Headers, then a line that never ends: the stream is broken, memory must stay bounded.
+    const endless = rawHost((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/x-ndjson" });
+        res.write(`{"i":0,"result":{"output":"${"x".repeat(4096)}`);
+      });
+    });
+    const url = await endless.listen();
+    const c = client([url, ho.url], { graceMs: 60_000, maxAnswerLineBytes: 1024 });
+    const started = Date.now();
+    const result = await c.run(task(1));
+    expect(result.outcome).toBe("crashed");
+    expect(result.error?.message).toMatch(/sent an answer line over 1024 bytes.*not retried/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(other.seen).toHaveLength(0);
+    expect((await c.stats()).remote.hosts[0]).toMatchObject({ state: "down", lastError: expect.stringMatching(/answer line over 1024 bytes/) });
+  });
+
+  it("answers `crashed` within the headers timeout when a host takes the batch and never answers", async () => {
+    const other = fakeRunner();
+    const ho = await startHost(other);
+    const silent = rawHost((req) => req.resume());
+    const url = await silent.listen();
+    const c = client([url, ho.url], { graceMs: 60_000, headersTimeoutMs: 200 });
+    const started = Date.now();
+    const result = await c.run(task(1));
+    expect(result.outcome).toBe("crashed");
+    expect(result.error?.message).toMatch(/UND_ERR_HEADERS_TIMEOUT.*may or may not have started there and is not retried/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(other.seen).toHaveLength(0);
+    expect((await c.stats()).remote.hosts[0]).toMatchObject({ state: "down" });
+  });
+
+  it("takes a host whose health answer is over the bound, or never comes, as unhealthy", async () => {
+    const huge = rawHost((req, res) => {
+      req.resume();
+      const text = JSON.stringify({ status: "ok", protocol: 1, stats: { padding: "x".repeat(MAX_HEALTH_BODY_BYTES) } });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(text);
+    });
+    const hugeUrl = await huge.listen();
+    await expect(client([hugeUrl]).ready(1_000)).rejects.toThrow(new RegExp(`health answer larger than ${MAX_HEALTH_BODY_BYTES} bytes`));
+    // Chunked, without a length: the bound holds while streaming too.
+    const streamed = rawHost((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" });
+      const timer = setInterval(() => res.write("x".repeat(16 * 1024)), 1);
+      res.on("close", () => clearInterval(timer));
+    });
+    const streamedUrl = await streamed.listen();
+    await expect(client([streamedUrl]).ready(1_000)).rejects.toThrow(/health answer larger than/);
+    const mute = rawHost((req) => req.resume());
+    const muteUrl = await mute.listen();
+    const started = Date.now();
+    await expect(client([muteUrl], { healthTimeoutMs: 200 }).ready(5_000)).rejects.toThrow(/health check timed out after 200 ms/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("re-sends a batch whose reused keep-alive socket the host had closed, but never one sent on a fresh socket", async () => {
+    // Answers the first request of each connection; drops the connection on the second one
+    // without reading it (as a host closing an idle socket just as the batch arrives).
+    const seen = new Map<unknown, number>();
+    let posts = 0;
+    const closing = rawHost((req, res) => {
+      if (req.method === "GET") return healthy(req, res);
+      posts += 1;
+      const n = (seen.get(req.socket) ?? 0) + 1;
+      seen.set(req.socket, n);
+      if (n > 1) return void req.socket.destroy();
+      answerBatch(req, res);
+    });
+    const url = await closing.listen();
+    const c = client([url]);
+    expect(await c.run(task(1))).toMatchObject({ outcome: "ok", output: 1 });
+    expect(await c.run(task(2))).toMatchObject({ outcome: "ok", output: 2 });
+    expect(posts).toBe(3);
+    expect((await c.stats()).remote.hosts[0]).toMatchObject({ state: "up" });
+    // The same drop on a fresh connection: the host may have started the batch, so it is lost.
+    let freshPosts = 0;
+    const dropping = rawHost((req, res) => {
+      if (req.method === "GET") return healthy(req, res);
+      freshPosts += 1;
+      req.socket.destroy();
+    });
+    const droppingUrl = await dropping.listen();
+    const result = await client([droppingUrl]).run(task(3));
+    expect(result.outcome).toBe("crashed");
+    expect(result.error?.message).toMatch(/not retried/);
+    expect(freshPosts).toBe(1);
+  });
+
   it("rejects new runs once shutting down", async () => {
     const h = await startHost(fakeRunner());
     const c = client([h.url]);
@@ -299,6 +415,34 @@ describe("RemoteExecutorClient", () => {
     await expect(c.run(task(1))).rejects.toBeInstanceOf(ExecutorBusyError);
   });
 });
+
+/** A raw HTTP server standing in for a host that misbehaves; closed after the test. */
+function rawHost(handler: http.RequestListener) {
+  const server = http.createServer(handler);
+  cleanups.push(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { server, listen: () => listen(server) };
+}
+
+/** A passing health answer (with stats, as for a caller with the token). */
+function healthy(req: http.IncomingMessage, res: http.ServerResponse): void {
+  req.resume();
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ status: "ok", protocol: 1, stats: {} }));
+}
+
+/** Answers every run of a batch `ok` with its input, as a host would. */
+function answerBatch(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const { runs } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { runs: RunTaskMessage[] };
+    res.writeHead(200, { "content-type": "application/x-ndjson" });
+    res.end(runs.map((t, i) => JSON.stringify({ i, result: ok(t) }) + "\n").join(""));
+  });
+}
 
 /** Waits for a condition driven by network events (polling, bounded). */
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {

@@ -7,11 +7,26 @@
 // it back. A run that may have started on a host that then failed is answered `crashed`, never
 // retried (a rule need not be idempotent); a batch that provably never started moves to another
 // host. No host available → ExecutorBusyError (HTTP 503).
+//
+// Transport: undici, two Pools per host (runs: up to 64 keep-alive connections; health checks: 2
+// of their own, so they never queue behind long batches), no pipelining, never undici's retries.
+// Everything a host sends is bounded, because a broken or hostile host must not be able to grow
+// the app's memory or hold its requests open:
+//   - connecting: CONNECT_TIMEOUT_MS; a connection never made sent nothing, so the batch moves on;
+//   - the answer headers: headersTimeoutMs, counted from handing the body to the socket, so it also
+//     bounds the upload (a host that stops reading the body) and the host's parsing of it; the
+//     host sends the headers before it starts any run, so a live host is never near it;
+//   - the answer body: one NDJSON line is at most maxAnswerLineBytes (by default derived from the
+//     limit caps, computeMaxAnswerLineBytes: no honest result can be longer) and the whole answer
+//     ends by the batch's deadline (largest timeoutMs + graceMs); beyond either the stream is
+//     broken and the runs still open are answered `crashed`;
+//   - a health answer is at most MAX_HEALTH_BODY_BYTES (a status and a stats snapshot of at most
+//     16 executors is a few KiB), else the host is unhealthy; error bodies are read for 4 KiB.
 // No "server-only" so unit tests can drive it; index.ts is the server-only facade.
-import http from "node:http";
-import https from "node:https";
+import { Client, Pool, type Dispatcher } from "undici";
 import { z } from "zod";
-import type { RunResult } from "../contracts/run";
+import { getLimitCaps } from "../contracts/limits";
+import type { Limits, RunResult } from "../contracts/run";
 import { ExecutorBusyError, RuleThrottledError } from "./errors";
 import { parseRunResult, type RunTaskMessage } from "./ipc";
 import { HEALTH_PATH, REMOTE_PROTOCOL_VERSION, RUNS_PATH, hostHealthSchema, runAnswerSchema } from "./remote-protocol";
@@ -54,6 +69,15 @@ export interface RemoteClientOptions {
    * heartbeat does the same for a silent child).
    */
   silenceMs?: number;
+  /** Time to open a connection to a host. Default CONNECT_TIMEOUT_MS. */
+  connectTimeoutMs?: number;
+  /**
+   * Time from handing a batch to the socket to the answer's headers (upload + the host's parsing;
+   * no run has started before them). Default RUN_HEADERS_TIMEOUT_MS.
+   */
+  headersTimeoutMs?: number;
+  /** Longest NDJSON answer line accepted. Default computeMaxAnswerLineBytes(the limit caps). */
+  maxAnswerLineBytes?: number;
   log?: (level: "info" | "warn" | "error", message: string) => void;
 }
 
@@ -66,8 +90,50 @@ const remoteEnvSchema = z.object({
   RULEBOX_EXECUTOR_MAX_INFLIGHT: z.coerce.number().int().positive().optional(),
 });
 
-/** Errors raised before any byte reached a host: the batch provably never started. */
-const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
+/**
+ * Errors raised before any byte reached a host: the batch provably never started. undici writes a
+ * request only once connected, so its connect timeout belongs here too.
+ */
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED", "UND_ERR_CONNECT_TIMEOUT"]);
+/**
+ * A keep-alive socket the host had already closed, as the write onto it fails: reset, broken pipe,
+ * or undici's "other side closed" (a FIN, which node:http reported as ECONNRESET "socket hang up").
+ */
+const STALE_SOCKET = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+
+/** Time to open a connection to a host. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/** Default for headersTimeoutMs: an 8 MiB batch at ~10 Mbit/s plus the host's parsing, with room. */
+export const RUN_HEADERS_TIMEOUT_MS = 15_000;
+/** A health answer larger than this makes the host unhealthy (a real one is a few KiB). */
+export const MAX_HEALTH_BODY_BYTES = 64 * 1024;
+/** Bytes of a non-200 answer read for its message. */
+const MAX_ERROR_BODY_BYTES = 4096;
+/** Idle connections are closed by us after 30 s, before the host's 65 s keep-alive timeout (remote-host.ts). */
+const IDLE_SOCKET_MS = 30_000;
+/** Connections per host for batches (as many batches in flight at once). */
+const RUN_CONNECTIONS = 64;
+/** Connections per host for health checks: their own, so they never queue behind long batches. */
+const HEALTH_CONNECTIONS = 2;
+
+// What bounds one answer line, from the workers (worker.ts, python/runner.py): output ≤
+// maxOutputBytes and log text ≤ maxLogBytes as UTF-8, at most 10,000 log entries; the rest (error
+// name ≤ 200 and message ≤ 4,000 characters, ≤ 20 frames, ≤ 101 diagnostics, numbers) is small.
+/** JSON escaping turns one byte into at most six (`\u001f`). */
+const JSON_ESCAPE_FACTOR = 6;
+const MAX_LOG_ENTRIES = 10_000;
+/** `{"level":"debug","message":""},` with room. */
+const LOG_ENTRY_ENVELOPE_BYTES = 64;
+/** `{"i":…,"result":{…}}` around output and logs: error, frames, diagnostics, numbers. */
+const RESULT_ENVELOPE_BYTES = 1024 * 1024;
+
+/**
+ * Longest NDJSON answer line a host can honestly send for runs within `caps` (9.1 MiB for the
+ * default caps): a longer line is a broken or hostile host, not a result.
+ */
+export function computeMaxAnswerLineBytes(caps: Pick<Limits, "maxOutputBytes" | "maxLogBytes">): number {
+  return JSON_ESCAPE_FACTOR * (caps.maxOutputBytes + caps.maxLogBytes) + MAX_LOG_ENTRIES * LOG_ENTRY_ENVELOPE_BYTES + RESULT_ENVELOPE_BYTES;
+}
 
 type HostState = "unknown" | "up" | "down";
 
@@ -90,11 +156,14 @@ class RemoteHost {
   lastHealthyAt = performance.now();
   outbox: PendingRun[] = [];
   /** Open requests, each with a way to abort it with a reason its runs are answered with. */
-  readonly requests = new Map<http.ClientRequest, (why: string) => void>();
+  readonly requests = new Set<(why: string) => void>();
   stats: Record<string, unknown> | undefined;
   constructor(
     readonly index: number,
     readonly url: URL,
+    /** Batches: RunConnection clients, so a request knows whether its socket was reused. */
+    readonly runPool: Pool,
+    readonly healthPool: Pool,
   ) {}
   get label(): string {
     return this.url.host;
@@ -132,11 +201,6 @@ export class RemoteExecutorClient implements RunExecutor {
   private readonly opts: Required<Omit<RemoteClientOptions, "token" | "urls" | "log">>;
   private readonly token: string | undefined;
   private readonly log: NonNullable<RemoteClientOptions["log"]>;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
-  /** Health checks have sockets of their own: they must not queue behind long batches for a socket. */
-  private readonly healthHttpAgent = new http.Agent({ keepAlive: true, maxSockets: 2, timeout: 30_000 });
-  private readonly healthHttpsAgent = new https.Agent({ keepAlive: true, maxSockets: 2, timeout: 30_000 });
   private readonly runStats = new RunStats();
   private healthTimer: NodeJS.Timeout | undefined;
   private readonly readyWaiters = new Set<() => void>();
@@ -147,7 +211,6 @@ export class RemoteExecutorClient implements RunExecutor {
 
   constructor(options: RemoteClientOptions) {
     if (options.urls.length === 0) throw new Error("RemoteExecutorClient needs at least one URL");
-    this.hosts = options.urls.map((u, i) => new RemoteHost(i, new URL(u)));
     this.token = options.token;
     this.log = options.log ?? ((level, message) => console[level](message));
     this.opts = {
@@ -160,11 +223,35 @@ export class RemoteExecutorClient implements RunExecutor {
       maxBatch: options.maxBatch ?? 64,
       maxBatchBytes: options.maxBatchBytes ?? 8 * 1024 * 1024,
       silenceMs: options.silenceMs ?? 10_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: options.headersTimeoutMs ?? RUN_HEADERS_TIMEOUT_MS,
+      maxAnswerLineBytes: options.maxAnswerLineBytes ?? computeMaxAnswerLineBytes(getLimitCaps().caps),
     };
-    // Idle sockets are closed by us after 30 s, before the host's 65 s keep-alive timeout.
-    const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 30_000, scheduling: "lifo" as const };
-    this.httpAgent = new http.Agent(agentOptions);
-    this.httpsAgent = new https.Agent(agentOptions);
+    const common = {
+      pipelining: 1,
+      keepAliveTimeout: IDLE_SOCKET_MS,
+      // The host's keep-alive hint (65 s) must not stretch our idle timeout past its own.
+      keepAliveMaxTimeout: IDLE_SOCKET_MS,
+      connect: { timeout: this.opts.connectTimeoutMs },
+    };
+    this.hosts = options.urls.map((u, i) => {
+      const url = new URL(u);
+      const runPool = new Pool(url.origin, {
+        ...common,
+        connections: RUN_CONNECTIONS,
+        headersTimeout: this.opts.headersTimeoutMs,
+        factory: (origin, opts) => new RunConnection(origin, opts as Pool.Options),
+      });
+      const healthPool = new Pool(url.origin, {
+        ...common,
+        connections: HEALTH_CONNECTIONS,
+        connect: { timeout: Math.min(this.opts.connectTimeoutMs, this.opts.healthTimeoutMs) },
+        headersTimeout: this.opts.healthTimeoutMs,
+        bodyTimeout: this.opts.healthTimeoutMs,
+        maxResponseSize: MAX_HEALTH_BODY_BYTES,
+      });
+      return new RemoteHost(i, url, runPool, healthPool);
+    });
   }
 
   /** A client configured from RULEBOX_EXECUTOR_URLS, RULEBOX_EXECUTOR_TOKEN and friends. */
@@ -335,102 +422,119 @@ export class RemoteExecutorClient implements RunExecutor {
       this.enqueue(p);
     };
 
-    const body = `{"runs":[${parts.join(",")}]}`;
+    const body = Buffer.from(`{"runs":[${parts.join(",")}]}`);
     const maxTimeout = Math.max(...batch.map((p) => p.task.limits.timeoutMs));
     const deadlineMs = maxTimeout + this.opts.graceMs;
-    const isHttps = host.url.protocol === "https:";
-    const request = (isHttps ? https : http).request(new URL(RUNS_PATH.slice(1), withSlash(host.url)), {
-      method: "POST",
-      agent: isHttps ? this.httpsAgent : this.httpAgent,
-      headers: {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      },
-    });
-    let gotResponse = false;
-    /** Why the app gave up on this request (deadline, silent host, shutdown); undefined while it has not. */
+    const url = new URL(RUNS_PATH.slice(1), withSlash(host.url));
+    let status: number | undefined;
+    /** Why the app gave up on this request (deadline, silent host, broken answer, shutdown); undefined while it has not. */
     let abandoned: string | undefined;
+    let abort: ((error: Error) => void) | undefined;
     const abandon = (why: string) => {
       abandoned ??= why;
-      request.destroy(new Error(why));
+      // Not on a connection yet: nothing was sent; onConnect aborts it before it is.
+      if (abort) abort(new Error(why));
+      else failRest(why);
     };
-    host.requests.set(request, abandon);
     const timer = setTimeout(() => {
       this.markDown(host, `no complete answer within ${deadlineMs} ms`);
       abandon(`did not answer within ${deadlineMs} ms`);
     }, deadlineMs);
     const finish = () => {
       clearTimeout(timer);
-      host.requests.delete(request);
+      host.requests.delete(abandon);
     };
+    const failRest = (why: string) => {
+      finish();
+      settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} ${why}; the run may or may not have started there and is not retried`)));
+    };
+    const errorBody: Buffer[] = [];
+    let errorBytes = 0;
+    const lines = new LineSplitter(this.opts.maxAnswerLineBytes, (line) => this.onAnswerLine(host, batch, line, settle));
 
-    request.on("response", (res) => {
-      gotResponse = true;
-      if (res.statusCode !== 200) {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text.length < 4096 ? (text += chunk) : undefined));
-        res.on("end", () => {
-          finish();
-          const message = describeHttpError(res.statusCode ?? 0, text);
-          if (res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 503) {
-            // Refused before any run started (wrong token, draining): safe to try another host.
-            this.markDown(host, message);
-            settleRest(reroute);
-          } else {
-            settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} refused the batch: ${message}`)));
-          }
-        });
-        res.on("error", () => undefined);
+    const connected = (abortRequest: (error: Error) => void) => {
+      abort = abortRequest;
+      if (abandoned !== undefined) abortRequest(new Error(abandoned));
+    };
+    const headers = (statusCode: number) => {
+      status = statusCode;
+    };
+    const data = (chunk: Buffer) => {
+      if (status !== 200) {
+        if (errorBytes < MAX_ERROR_BODY_BYTES) {
+          errorBody.push(Buffer.from(chunk.subarray(0, MAX_ERROR_BODY_BYTES - errorBytes)));
+          errorBytes += Math.min(chunk.length, MAX_ERROR_BODY_BYTES - errorBytes);
+        }
         return;
       }
-      let buffered = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        buffered += chunk;
-        let nl: number;
-        while ((nl = buffered.indexOf("\n")) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          this.onAnswerLine(host, batch, line, settle);
+      if (!lines.push(chunk) && abandoned === undefined) {
+        // No honest result is this long: the stream is broken, the runs still open are lost.
+        // Aborted after undici's parser returns, not from inside its callback.
+        this.markDown(host, `answer line over ${this.opts.maxAnswerLineBytes} bytes`);
+        abandoned = `sent an answer line over ${this.opts.maxAnswerLineBytes} bytes`;
+        queueMicrotask(() => abandon(abandoned!));
+      }
+    };
+    const complete = () => {
+      finish();
+      if (status !== 200) {
+        const message = describeHttpError(status ?? 0, Buffer.concat(errorBody).toString("utf8"));
+        if (status === 401 || status === 403 || status === 503) {
+          // Refused before any run started (wrong token, draining): safe to try another host.
+          this.markDown(host, message);
+          settleRest(reroute);
+        } else {
+          settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} refused the batch: ${message}`)));
         }
-      });
-      res.on("end", () => {
-        finish();
-        if (open > 0) {
-          this.markDown(host, "answer ended early");
-          settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} ended its answer without this run's result`)));
-        }
-      });
-      res.on("error", () => undefined);
-      res.on("close", () => {
+        return;
+      }
+      if (open > 0) {
+        this.markDown(host, "answer ended early");
+        settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} ended its answer without this run's result`)));
+      }
+    };
+    const failed = (error: Error & { code?: string }) => {
+      finish();
+      if (open === 0) return;
+      const code = error.code ?? "";
+      if (status !== undefined) {
         // Connection lost mid-answer (host killed, network cut, our deadline): these may have started.
-        finish();
-        if (open === 0) return;
         const why = abandoned ?? "failed while this run was in flight (connection lost)";
         if (abandoned === undefined) this.markDown(host, "connection lost mid-answer");
         settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} ${why}; the run may or may not have completed there and is not retried`)));
-      });
-    });
-
-    request.on("error", (error: NodeJS.ErrnoException) => {
-      if (gotResponse) return; // the response's own handlers answer the runs
-      finish();
-      const code = error.code ?? "";
+        return;
+      }
       // Before the response headers: the host sends them before starting any run, so a refused
       // connection, or a reused keep-alive socket the host had already closed, ran nothing.
-      const neverStarted = abandoned === undefined && (NOT_CONNECTED.has(code) || (request.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")));
+      const neverStarted = abandoned === undefined && (NOT_CONNECTED.has(code) || (handler.reusedSocket && STALE_SOCKET.has(code)));
       if (neverStarted) {
         if (NOT_CONNECTED.has(code)) this.markDown(host, `${code} ${error.message}`);
         settleRest(NOT_CONNECTED.has(code) ? reroute : (p) => this.enqueue(p));
         return;
       }
       if (abandoned === undefined) this.markDown(host, `${code || error.name}: ${error.message}`);
-      const why = abandoned ?? `failed (${code || error.message})`;
-      settleRest((p) => p.resolve(crashed(p.task.clock, `The executor host ${host.label} ${why}; the run may or may not have started there and is not retried`)));
-    });
-    request.end(body);
+      failRest(abandoned ?? `failed (${code || error.message})`);
+    };
+    const handler = new BatchHandler({ connected, headers, data, complete, failed });
+    host.requests.add(abandon);
+
+    try {
+      host.runPool.dispatch(
+        {
+          origin: host.url.origin,
+          path: url.pathname + url.search,
+          method: "POST",
+          headers: { "content-type": "application/json", ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+          body,
+          // Between two answer lines the host may be running a batch's longest run: only the deadline bounds that.
+          bodyTimeout: deadlineMs,
+        },
+        handler,
+      );
+    } catch (error) {
+      // A destroyed pool (shutdown raced the send): nothing was sent.
+      failed(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private onAnswerLine(host: RemoteHost, batch: PendingRun[], line: string, settle: (i: number, fn: (p: PendingRun) => void) => void): void {
@@ -482,48 +586,64 @@ export class RemoteExecutorClient implements RunExecutor {
         const silentMs = performance.now() - host.lastHealthyAt;
         if (host.state === "down" && host.requests.size > 0 && silentMs > this.opts.silenceMs) {
           const why = `stopped answering health checks ${Math.round(silentMs)} ms ago (${host.lastError ?? "down"})`;
-          for (const abandon of [...host.requests.values()]) abandon(why);
+          for (const abandon of [...host.requests]) abandon(why);
         }
       }),
     );
   }
 
   /** The host's health with stats, or why it is not healthy. */
-  private fetchHealth(host: RemoteHost): Promise<z.infer<typeof hostHealthSchema> | string> {
-    return new Promise((resolve) => {
-      const isHttps = host.url.protocol === "https:";
-      const req = (isHttps ? https : http).get(new URL(HEALTH_PATH.slice(1), withSlash(host.url)), {
-        agent: isHttps ? this.healthHttpsAgent : this.healthHttpAgent,
-        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
-      });
-      // A timer of its own, not the socket timeout: it also covers the wait for a connection.
-      const timer = setTimeout(() => req.destroy(new Error(`health check timed out after ${this.opts.healthTimeoutMs} ms`)), this.opts.healthTimeoutMs);
-      req.on("close", () => clearTimeout(timer));
-      req.on("error", (error: NodeJS.ErrnoException) => resolve(`${error.code ? `${error.code} ` : ""}${error.message}`));
-      req.on("response", (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("error", () => resolve("health answer interrupted"));
-        res.on("close", () => resolve("health answer interrupted")); // no-op after "end" resolved
-        res.on("end", () => {
-          if (res.statusCode !== 200) return resolve(describeHttpError(res.statusCode ?? 0, text));
-          let parsed;
-          try {
-            parsed = hostHealthSchema.safeParse(JSON.parse(text));
-          } catch {
-            return resolve("health answer is not JSON");
-          }
-          if (!parsed.success) return resolve("health answer has the wrong shape");
-          const health = parsed.data;
-          if (health.protocol !== REMOTE_PROTOCOL_VERSION) return resolve(`speaks protocol ${health.protocol}, this app ${REMOTE_PROTOCOL_VERSION}`);
-          if (health.status !== "ok") return resolve(`host is ${health.status}`);
-          // Without stats the host did not accept our token (it answers anonymous probes briefly).
-          if (!health.stats) return resolve("the host did not accept the executor token");
-          resolve(health);
+  private async fetchHealth(host: RemoteHost): Promise<z.infer<typeof hostHealthSchema> | string> {
+    const url = new URL(HEALTH_PATH.slice(1), withSlash(host.url));
+    const controller = new AbortController();
+    // A timer of its own, not only undici's: it also covers the wait for a connection.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.opts.healthTimeoutMs);
+    const timeoutMessage = `health check timed out after ${this.opts.healthTimeoutMs} ms`;
+    let statusCode: number;
+    let text: string;
+    try {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await host.healthPool.request({
+          path: url.pathname + url.search,
+          method: "GET",
+          headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+          signal: controller.signal,
         });
-      });
-    });
+      } catch (error) {
+        if (timedOut) return timeoutMessage;
+        const { code, message } = error as Error & { code?: string };
+        return `${code ? `${code} ` : ""}${message}`;
+      }
+      statusCode = res.statusCode;
+      try {
+        text = await res.body.text();
+      } catch (error) {
+        if (timedOut) return timeoutMessage;
+        if ((error as { code?: string }).code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") return `health answer larger than ${MAX_HEALTH_BODY_BYTES} bytes`;
+        return "health answer interrupted";
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    if (statusCode !== 200) return describeHttpError(statusCode, text);
+    let parsed;
+    try {
+      parsed = hostHealthSchema.safeParse(JSON.parse(text));
+    } catch {
+      return "health answer is not JSON";
+    }
+    if (!parsed.success) return "health answer has the wrong shape";
+    const health = parsed.data;
+    if (health.protocol !== REMOTE_PROTOCOL_VERSION) return `speaks protocol ${health.protocol}, this app ${REMOTE_PROTOCOL_VERSION}`;
+    if (health.status !== "ok") return `host is ${health.status}`;
+    // Without stats the host did not accept our token (it answers anonymous probes briefly).
+    if (!health.stats) return "the host did not accept the executor token";
+    return health;
   }
 
   /**
@@ -587,8 +707,8 @@ export class RemoteExecutorClient implements RunExecutor {
     while (this.hosts.some((h) => h.inFlight > 0) && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    for (const host of this.hosts) for (const abandon of [...host.requests.values()]) abandon("was still running it when the app shut down");
-    for (const agent of [this.httpAgent, this.httpsAgent, this.healthHttpAgent, this.healthHttpsAgent]) agent.destroy();
+    for (const host of this.hosts) for (const abandon of [...host.requests]) abandon("was still running it when the app shut down");
+    await Promise.all(this.hosts.flatMap((h) => [h.runPool, h.healthPool]).map((pool) => pool.destroy().catch(() => undefined)));
   }
 }
 
@@ -599,6 +719,106 @@ export interface RemoteHostStats {
   inFlight: number;
   failures: number;
   lastError: string | null;
+}
+
+/** Hooks of one batch request (send()); BatchHandler adapts them to undici's dispatch handler. */
+interface BatchHooks {
+  connected(abort: (error: Error) => void): void;
+  headers(statusCode: number): void;
+  data(chunk: Buffer): void;
+  complete(): void;
+  failed(error: Error): void;
+}
+
+/** undici dispatch handler of one batch; knows whether its request went out on a reused socket. */
+class BatchHandler implements Dispatcher.DispatchHandlers {
+  /** The pool connection carrying it, set by RunConnection.dispatch before onConnect. */
+  connection: RunConnection | undefined;
+  /** The socket had already carried an answer (node:http's `reusedSocket`). */
+  reusedSocket = false;
+  constructor(private readonly hooks: BatchHooks) {}
+  onConnect(abort: (error?: Error) => void): void {
+    this.reusedSocket = (this.connection?.answersOnSocket ?? 0) > 0;
+    this.hooks.connected(abort);
+  }
+  onHeaders(statusCode: number): boolean {
+    if (statusCode >= 200) this.hooks.headers(statusCode);
+    return true;
+  }
+  onData(chunk: Buffer): boolean {
+    this.hooks.data(chunk);
+    return true;
+  }
+  onComplete(): void {
+    if (this.connection) this.connection.answersOnSocket += 1;
+    this.hooks.complete();
+  }
+  onError(error: Error): void {
+    this.hooks.failed(error);
+  }
+}
+
+/**
+ * One connection of a host's run pool (undici Client, one socket at a time). Counts the answers on
+ * its current socket, so a failed request can tell a stale keep-alive socket (nothing ran) from a
+ * fresh one: undici does not say which socket a request went out on.
+ */
+class RunConnection extends Client {
+  answersOnSocket = 0;
+  constructor(origin: URL, options: Client.Options) {
+    super(origin, options);
+    // Emitted once a new socket is connected, before any request is written on it.
+    this.on("connect", () => {
+      this.answersOnSocket = 0;
+    });
+  }
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+    if (handler instanceof BatchHandler) handler.connection = this;
+    return super.dispatch(options, handler);
+  }
+}
+
+/**
+ * Splits an NDJSON byte stream into lines of at most maxBytes (counted before decoding, so a
+ * character split across chunks is decoded whole). Past the bound it is broken for good.
+ */
+class LineSplitter {
+  private parts: Buffer[] = [];
+  private size = 0;
+  private broken = false;
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onLine: (line: string) => void,
+  ) {}
+  /** false once a line is over maxBytes; nothing more is taken then. */
+  push(chunk: Buffer): boolean {
+    if (this.broken) return false;
+    let start = 0;
+    let nl: number;
+    while ((nl = chunk.indexOf(10, start)) >= 0) {
+      const piece = chunk.subarray(start, nl);
+      start = nl + 1;
+      if (this.size + piece.length > this.maxBytes) return this.break();
+      const line = this.parts.length === 0 ? piece.toString("utf8") : Buffer.concat([...this.parts, piece]).toString("utf8");
+      this.parts = [];
+      this.size = 0;
+      this.onLine(line);
+    }
+    const rest = chunk.subarray(start);
+    if (this.size + rest.length > this.maxBytes) return this.break();
+    // A copy: undici's chunk is a view of a buffer it reuses.
+    if (rest.length > 0) {
+      this.parts.push(Buffer.from(rest));
+      this.size += rest.length;
+    }
+    return true;
+  }
+  private break(): false {
+    this.broken = true;
+    this.parts = [];
+    this.size = 0;
+    return false;
+  }
 }
 
 function withSlash(url: URL): URL {
