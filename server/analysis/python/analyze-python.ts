@@ -45,7 +45,7 @@ const POLICY = policyJson as unknown as PythonPolicy;
 const CHECK_KEYS = [
   "analyzerFailure", "syntaxError", "sourceTooLarge", "tooDeeplyNested", "tooManyProblems", "importNotAllowed", "relativeImport",
   "importPrivateName", "blockedBuiltin", "dunderName", "blockedAttribute", "blockedMember", "dynamicAttributeName",
-  "blockedAttributeName", "blockedException", "bareExcept", "blockedMatchAttribute", "missingRuleFunction", "ruleNotFunction",
+  "blockedAttributeName", "blockedException", "bareExcept", "blockedMatchAttribute", "positionalClassPattern", "missingRuleFunction", "ruleNotFunction",
   "globalStatement",
 ] as const;
 type CheckKey = (typeof CHECK_KEYS)[number];
@@ -53,6 +53,8 @@ for (const key of CHECK_KEYS) {
   if (!POLICY.checks[key]) throw new Error(`python policy: check ${key} is missing`);
 }
 const CHECKS = POLICY.checks as Record<CheckKey, Check>;
+/** The builtin types a positional class pattern matches by the subject itself (as runner.py's SELF_MATCHING_TYPES). */
+const SELF_MATCHING_TYPES = new Set(["bool", "bytearray", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"]);
 const ALLOWED = new Set(POLICY.allowedModules.map((m) => m.name));
 const ALLOWED_TEXT = [...ALLOWED].sort().join(", ");
 const BLOCKED_BUILTINS = new Map(POLICY.blockedBuiltins.map((b) => [b.name, b.message]));
@@ -436,8 +438,22 @@ class PythonAnalysis {
         this.checkExcepts(node);
         return;
       case "KeywordPattern": {
+        // Any keyword: a class pattern reads the attribute in C, past the runtime's guard.
         const name = node.firstChild;
-        if (name?.name === "VariableName" && attributeBlocked(this.text(name))) this.report(CHECKS.blockedMatchAttribute, this.text(name), name.from, name.to);
+        if (name?.name === "VariableName") this.report(CHECKS.blockedMatchAttribute, this.text(name), name.from, name.to);
+        return;
+      }
+      case "ClassPattern": {
+        // Positional sub-patterns read the attributes __match_args__ names, except for the
+        // builtin types that match the subject itself (runner.py rewrites those to its aliases).
+        const cls = node.firstChild;
+        const args = node.getChild("PatternArgList");
+        let positional = false;
+        for (let child = args?.firstChild ?? null; child; child = child.nextSibling) {
+          if (child.from < child.to && child.name.endsWith("Pattern") && child.name !== "KeywordPattern") positional = true;
+        }
+        const name = cls ? this.text(cls) : "";
+        if (positional && cls && !(cls.name === "VariableName" && SELF_MATCHING_TYPES.has(name))) this.report(CHECKS.positionalClassPattern, name, cls.from, cls.to);
         return;
       }
       case "ScopeStatement": {

@@ -290,6 +290,7 @@ _base_builtins.update(
     __import__=guarded_import,
     __rbx_getattr__=guarded_getattr,
     __rbx_catchable__=guarded_catchable,
+    __rbx_ns__=types.SimpleNamespace,
 )
 
 
@@ -304,6 +305,41 @@ for _name in SELF_MATCHING_TYPES:
 
 
 class _Guard(ast.NodeTransformer):
+    def __init__(self):
+        super().__init__()
+        # Dotted names in patterns (`case Tier.GOLD:`, `case decimal.Decimal():`) are read by the
+        # interpreter, not by a call, so they cannot go through __rbx_getattr__ in place: each
+        # match statement's are read through the guard just before it, into a namespace of its
+        # own that the patterns name instead (`case __rbx_pv0.v0:`).
+        self._pattern_values = []
+        self._matches = 0
+
+    def _hoist_pattern_value(self, expr):
+        name, values = self._pattern_values[-1]
+        values.append(self.visit(expr))
+        return ast.copy_location(ast.Attribute(value=ast.Name(id=name, ctx=ast.Load()), attr="v%d" % (len(values) - 1), ctx=ast.Load()), expr)
+
+    def visit_Match(self, node):
+        name = "__rbx_pv%d" % self._matches
+        self._matches += 1
+        self._pattern_values.append((name, []))
+        try:
+            self.generic_visit(node)
+        finally:
+            _, values = self._pattern_values.pop()
+        if not values:
+            return node
+        namespace = ast.Call(func=ast.Name(id="__rbx_ns__", ctx=ast.Load()), args=[], keywords=[ast.keyword(arg="v%d" % i, value=v) for i, v in enumerate(values)])
+        assign = ast.copy_location(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=namespace), node)
+        return [assign, node]
+
+    def visit_MatchValue(self, node):
+        if isinstance(node.value, ast.Attribute):
+            node.value = self._hoist_pattern_value(node.value)
+            return node
+        self.generic_visit(node)
+        return node
+
     def visit_Name(self, node):
         name = node.id
         if name.startswith("__") and name.endswith("__") and name not in ALLOWED_DUNDER_NAMES:
@@ -335,9 +371,13 @@ class _Guard(ast.NodeTransformer):
         # (int(x), str(s), ...), named through aliases a rule cannot rebind.
         if node.kwd_patterns:
             raise PolicyViolation("Class patterns with keywords (`case C(attr=...)`) are not available in a rule: match the class with `case C()` and read the attribute in the case body", node)
-        self.generic_visit(node)
+        dotted = isinstance(node.cls, ast.Attribute)
+        node.cls = self._hoist_pattern_value(node.cls) if dotted else self.visit(node.cls)
+        node.patterns = [self.visit(p) for p in node.patterns]
         if node.patterns:
             cls = node.cls
+            if dotted:
+                raise PolicyViolation("Positional class patterns work only with %s in a rule: match the class with `case C()` and read its attributes in the case body" % ", ".join(sorted(SELF_MATCHING_TYPES)), node)
             if not (isinstance(cls, ast.Name) and cls.id in SELF_MATCHING_TYPES):
                 raise PolicyViolation("Positional class patterns work only with %s in a rule: match the class with `case C()` and read its attributes in the case body" % ", ".join(sorted(SELF_MATCHING_TYPES)), node)
             node.cls = ast.copy_location(ast.Name(id="__rbx_type_" + cls.id, ctx=ast.Load()), cls)

@@ -18,6 +18,18 @@ it.each([
   expect(await fixture.run(PYTHON_PROBE_RULE)).toMatchObject({ outcome: "ok" });
 });
 
+it("reads dotted names in patterns through the guard: a value pattern cannot hand a module's sys to __eq__", async () => {
+  const source = "import statistics\nclass Spy:\n    def __eq__(self, other):\n        return 'LEAK' if other else False\ndef rule(input, ctx):\n    match Spy():\n        case statistics.sys:\n            return 'matched'\n    return 'no'\n";
+  const result = await fixture.run(source);
+  expect(result).toMatchObject({ outcome: "error", error: { name: "AttributeError" } });
+  expect(JSON.stringify(result)).not.toContain("LEAK");
+});
+
+it("keeps dotted value and class patterns working (enums, decimal.Decimal)", async () => {
+  const source = "import decimal\nfrom enum import Enum\nclass Tier(Enum):\n    GOLD = 'gold'\n    SILVER = 'silver'\ndef rule(input, ctx):\n    out = []\n    for v in [Tier('gold'), Tier.SILVER, decimal.Decimal('1.5')]:\n        match v:\n            case Tier.GOLD:\n                out.append('g')\n            case Tier.SILVER:\n                out.append('s')\n            case decimal.Decimal():\n                out.append(str(v))\n    match 3:\n        case 3:\n            match 'x':\n                case Tier.GOLD:\n                    out.append('no')\n                case str(s):\n                    out.append(s)\n    return out\n";
+  expect(await fixture.run(source)).toMatchObject({ outcome: "ok", output: ["g", "s", "1.5", "x"] });
+});
+
 it("matches the real builtin type even when the rule rebinds its name", async () => {
   const source = "X = type('X', (), {'__match_args__': ('__globals__',)})\nint = X\ndef rule(input, ctx):\n    match X():\n        case int(g):\n            return 'LEAK ' + str(g)\n    return 'no match'\n";
   expect(await fixture.run(source)).toMatchObject({ outcome: "ok", output: "no match" });
