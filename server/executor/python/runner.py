@@ -48,6 +48,72 @@ MAX_LOG_ENTRIES = 10000
 for _name in sorted(ALLOWED_MODULES):
     __import__(_name)
 MODULES = {name: sys.modules[name] for name in ALLOWED_MODULES}
+import keyword as _keyword  # noqa: E402
+
+try:
+    import annotationlib as _annotationlib  # noqa: E402  (Python 3.14)
+except ImportError:  # pragma: no cover - older interpreters
+    _annotationlib = None
+
+
+# dataclasses writes the source of the methods it adds with the field names pasted in, and runs
+# it with exec() and the real builtins: a field named "__class__ and __import__('os')..." (made
+# through type(name, bases, {"__annotations__": {...}})) ran as code (second adversarial pass,
+# 2026-12-08). Rules get dataclasses with a `dataclass` that admits only identifier field names,
+# from the class's own annotations and every dataclass base, and pins the annotations it checked.
+_real_dataclass = sys.modules["dataclasses"].dataclass
+_DataclassField = sys.modules["dataclasses"].Field
+
+
+def _check_field_name(name):
+    if type(name) is not str or not name.isidentifier() or _keyword.iskeyword(name):
+        raise TypeError("dataclass field names must be identifiers, not %r" % (name,))
+
+
+def _own_annotations(cls):
+    if _annotationlib is not None:
+        annotations = _annotationlib.get_annotations(cls, format=_annotationlib.Format.FORWARDREF)
+    else:
+        annotations = cls.__dict__.get("__annotations__", {})
+    if type(annotations) is not dict:
+        raise TypeError("a dataclass's annotations must be a dict")
+    return dict(annotations)
+
+
+def _guarded_dataclass(cls=None, /, **kwargs):
+    def wrap(c):
+        if not isinstance(c, type):
+            raise TypeError("dataclass() takes a class")
+        for base in c.__mro__[1:]:
+            fields = base.__dict__.get("__dataclass_fields__")
+            if fields is None:
+                continue
+            if type(fields) is not dict:
+                raise TypeError("a dataclass base's fields must be a dict")
+            for key, field in fields.items():
+                if type(field) is not _DataclassField:
+                    raise TypeError("a dataclass base's fields must be dataclasses.Field")
+                _check_field_name(key)
+                _check_field_name(field.name)
+        annotations = _own_annotations(c)
+        for name in annotations:
+            _check_field_name(name)
+        # What dataclasses reads next is exactly what was checked (no second __annotate__ call).
+        c.__annotations__ = annotations
+        return _real_dataclass(c, **kwargs)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _shadow_module(module, overrides):
+    """A copy of a module's namespace with some members replaced: what rules import instead."""
+    shadow = types.ModuleType(module.__name__, module.__doc__)
+    shadow.__dict__.update(vars(module))
+    shadow.__dict__.update(overrides)
+    return shadow
+
+
+MODULES["dataclasses"] = _shadow_module(MODULES["dataclasses"], {"dataclass": _guarded_dataclass})
 
 # Reaching the host from Python goes through these modules; they are removed from the import
 # system (the worker also unregisters the JS modules) so even a broken guard finds nothing.
@@ -163,8 +229,11 @@ def guarded_getattr(obj, name, default=_NO_DEFAULT, /):
         return _safe_format_map
     if type(value) is _BuiltinMethod and value.__name__ in ("format", "format_map") and isinstance(value.__self__, str):
         return _functools.partial(_safe_format if value.__name__ == "format" else _safe_format_map, value.__self__)
-    if type(value) is _ModuleType and value.__name__ not in ALLOWED_MODULES:
-        raise AttributeError("`%s` is a module a rule cannot use: only %s can be imported" % (value.__name__, ALLOWED_TEXT))
+    if type(value) is _ModuleType:
+        if value.__name__ not in ALLOWED_MODULES:
+            raise AttributeError("`%s` is a module a rule cannot use: only %s can be imported" % (value.__name__, ALLOWED_TEXT))
+        # The module as rules import it (dataclasses is a guarded copy).
+        return MODULES[value.__name__]
     if isinstance(value, _hidden_types):
         raise AttributeError(_attribute_message(name))
     return value
