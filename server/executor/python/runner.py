@@ -126,6 +126,10 @@ for _name in list(sys.modules):
     _module = sys.modules[_name]
     if not isinstance(_module, types.ModuleType) or _name.split(".")[0] in ("js", "pyodide_js", "micropip"):
         sys.modules.pop(_name, None)
+# This file runs in __main__'s namespace (Pyodide's globals): standard-library code that looks a
+# module up by a class's __module__ (enum.global_enum wrote members into it, overwriting the
+# guards' own helpers: third adversarial pass) must not find it.
+sys.modules.pop("__main__", None)
 
 
 def _clip(text, limit):
