@@ -235,6 +235,16 @@ async function benchPythonProcessPerRun(concurrency) {
   return drive(once, { concurrency, ms: quick ? 2_000 : 6_000, maxRuns: runs });
 }
 
+/** Waits (up to 30 s) until every worker thread of every executor has booted. */
+async function allWorkersReady(supervisor) {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const { pool } = await supervisor.stats();
+    if (pool.readyThreads >= pool.threads || performance.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The executor's Python workers, exactly as the app drives them. */
 async function benchPythonExecutor(supervisor, concurrency) {
   const once = async () => {
@@ -248,14 +258,11 @@ async function benchPythonExecutor(supervisor, concurrency) {
   const firstRunMs = Number((performance.now() - t).toFixed(0));
   for (let i = 0; i < 200; i++) await once();
   // Python classes start one interpreter per executor and grow as runs queue; a grown one loads
-  // for seconds. Drive at this concurrency until it stops getting faster, so the figure is the
-  // grown pool's and not its boot.
-  let previous = 0;
-  for (let round = 0; round < 5; round++) {
-    const { runsPerSec } = await drive(once, { concurrency, ms: 2_000 });
-    if (runsPerSec < previous * 1.1) break;
-    previous = runsPerSec;
-  }
+  // for seconds of CPU. Queue at this concurrency, then wait until every worker is ready, so the
+  // figure is the grown pool's and not its boot.
+  await drive(once, { concurrency, ms: 1_000 });
+  await allWorkersReady(supervisor);
+  await drive(once, { concurrency, ms: 1_000 });
   return { ...(await drive(once, { concurrency, ms: seconds * 1000 })), firstRunMs };
 }
 
@@ -271,6 +278,12 @@ const log = (level, message) => (level === "info" ? undefined : process.stderr.w
 async function benchExecutorConfig(executors) {
   const supervisor = new ExecutorSupervisor({ log, ...(executors ? { executors } : {}) });
   await supervisor.ready(60_000, { all: true });
+  // Python interpreters load in the background after readiness (seconds of CPU): let them finish
+  // first, or the JavaScript figures would share the cores with them.
+  if (!flags["no-python"]) {
+    await supervisor.run({ source: PYTHON_RULE_SOURCE, language: "python", input: INPUT, limits: LIMITS, clock: 1_700_000_000_000 });
+    await allWorkersReady(supervisor);
+  }
   const out = {};
   for (const c of [1, 16]) out[`c${c}`] = await benchExecutor(supervisor, c);
   if (!executors && !flags["no-python"]) {

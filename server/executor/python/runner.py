@@ -195,6 +195,14 @@ def _safe_format_map(template, mapping, /):
 
 
 _NO_DEFAULT = object()
+# A module's name from its real namespace (a ModuleType subclass may redefine __name__ or __dict__).
+_module_namespace = _ModuleType.__dict__["__dict__"].__get__
+
+
+def _module_name(module):
+    return _module_namespace(module).get("__name__")
+
+
 _ForwardRef = _typing.ForwardRef
 _str_format = str.format
 _str_format_map = str.format_map
@@ -206,11 +214,13 @@ def guarded_getattr(obj, name, default=_NO_DEFAULT, /):
         raise TypeError("attribute name must be a string")
     if _attribute_blocked(name):
         raise AttributeError(_attribute_message(name))
-    if type(obj) is _ModuleType:
-        message = BLOCKED_MEMBERS.get((obj.__name__, name))
+    # isinstance, not `type(obj) is`: copy's reconstruct can set a module's __class__ to a rule's
+    # own ModuleType subclass (fourth adversarial pass).
+    if isinstance(obj, _ModuleType):
+        message = BLOCKED_MEMBERS.get((_module_name(obj), name))
         if message is not None:
             raise AttributeError(message)
-    if isinstance(obj, _ForwardRef):
+    if isinstance(obj, _ForwardRef) or (isinstance(obj, type) and issubclass(obj, _ForwardRef)):
         # A ForwardRef's evaluate() runs its string with eval() and the real builtins (Python
         # 3.14; `typing.List["..."]` makes one): nothing on it is for rules.
         raise AttributeError("A forward reference (a string in a type) cannot be used in a rule")
@@ -233,11 +243,12 @@ def guarded_getattr(obj, name, default=_NO_DEFAULT, /):
         return _safe_format_map
     if type(value) is _BuiltinMethod and value.__name__ in ("format", "format_map") and isinstance(value.__self__, str):
         return _functools.partial(_safe_format if value.__name__ == "format" else _safe_format_map, value.__self__)
-    if type(value) is _ModuleType:
-        if value.__name__ not in ALLOWED_MODULES:
-            raise AttributeError("`%s` is a module a rule cannot use: only %s can be imported" % (value.__name__, ALLOWED_TEXT))
+    if isinstance(value, _ModuleType):
+        module_name = _module_name(value)
+        if module_name not in ALLOWED_MODULES:
+            raise AttributeError("`%s` is a module a rule cannot use: only %s can be imported" % (module_name, ALLOWED_TEXT))
         # The module as rules import it (dataclasses is a guarded copy).
-        return MODULES[value.__name__]
+        return MODULES[module_name]
     if isinstance(value, _hidden_types):
         raise AttributeError(_attribute_message(name))
     return value

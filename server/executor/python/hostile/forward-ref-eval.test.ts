@@ -9,6 +9,8 @@ const fixture = usePythonPool();
 it.each([
   ["evaluate()", "import typing\ndef rule(input, ctx):\n    ref = typing.get_args(typing.List[\"__import__('os').listdir('/')\"])[0]\n    return ref.evaluate()\n"],
   ["evaluate by getattr", "import typing\ndef rule(input, ctx):\n    ref = typing.get_args(typing.Dict[str, \"__import__('os')\"])[1]\n    return str(getattr(ref, 'evalu' + 'ate')())\n"],
+  ["evaluate through the class (fourth pass)", "import typing\ndef rule(input, ctx):\n    fr = typing.get_args(typing.List[\"__import__('os').listdir('/')\"])[0]\n    FR = type(fr)\n    return str(FR.evaluate(fr))\n"],
+  ["a ForwardRef made from the class", "import typing\ndef rule(input, ctx):\n    FR = type(typing.get_args(typing.List['int'])[0])\n    return str(FR(\"__import__('sys')\").evaluate())\n"],
   ["Optional of a string", "import typing\ndef rule(input, ctx):\n    ref = typing.get_args(typing.Optional[\"__import__('sys')\"])[0]\n    return str(ref.evaluate())\n"],
 ])("refuses a forward reference's %s", async (_name, source) => {
   const result = await fixture.run(source);
