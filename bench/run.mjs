@@ -87,6 +87,26 @@ async function benchFloor(concurrency) {
   return result;
 }
 
+/** Runs a command and resolves with the JSON it printed. */
+function spawnJson(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    // "close", not "exit": only then is all of stdout read.
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`))));
+  });
+}
+
+/** One fresh process per run, checked once, then driven within bounds both ways. */
+async function driveProcessPerRun(once, concurrency) {
+  check(await once());
+  // Enough runs for a median, never more than a few seconds of spawning.
+  const runs = quick ? 12 : concurrency === 1 ? 30 : 96;
+  return drive(once, { concurrency, ms: quick ? 2_000 : 6_000, maxRuns: runs });
+}
+
 // (b) the naive design: one fresh node process per run.
 async function benchProcessPerRun(concurrency) {
   const dir = fs.mkdtempSync(path.join(root, "node_modules/.cache/rulebox-bench-ppr-"));
@@ -94,19 +114,7 @@ async function benchProcessPerRun(concurrency) {
   fs.writeFileSync(ruleFile, RULE_SOURCE);
   const runner = path.join(dir, "run.mjs");
   fs.writeFileSync(runner, `import rule from "./rule.mjs";\nprocess.stdout.write(JSON.stringify(rule(JSON.parse(process.argv[2]), {})));\n`);
-  const once = () =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [runner, JSON.stringify(INPUT)], { stdio: ["ignore", "pipe", "inherit"] });
-      let out = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk) => (out += chunk));
-      child.on("error", reject);
-      // "close", not "exit": only then is all of stdout read.
-      child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`))));
-    });
-  check(await once());
-  // Bounded both ways: enough runs for a median, never more than a few seconds of spawning.
-  const runs = quick ? 12 : concurrency === 1 ? 30 : 96;
-  const result = await drive(once, { concurrency, ms: quick ? 2_000 : 6_000, maxRuns: runs });
+  const result = await driveProcessPerRun(() => spawnJson(process.execPath, [runner, JSON.stringify(INPUT)]), concurrency);
   fs.rmSync(dir, { recursive: true, force: true });
   return result;
 }
@@ -222,17 +230,7 @@ print(json.dumps({"p50Ms": round(laps[len(laps) // 2], 4), "p99Ms": round(laps[i
 async function benchPythonProcessPerRun(concurrency) {
   // As the talk measured it: a fresh interpreter that imports json and decimal, runs once, exits.
   const script = `import json, sys, decimal\n${PYTHON_RULE_SOURCE}\nsys.stdout.write(json.dumps(rule(json.loads(sys.argv[1]), None)))\n`;
-  const once = () =>
-    new Promise((resolve, reject) => {
-      const child = spawn(PYTHON, ["-c", script, JSON.stringify(INPUT)], { stdio: ["ignore", "pipe", "inherit"] });
-      let out = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk) => (out += chunk));
-      child.on("error", reject);
-      child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`))));
-    });
-  check(await once());
-  const runs = quick ? 12 : concurrency === 1 ? 30 : 96;
-  return drive(once, { concurrency, ms: quick ? 2_000 : 6_000, maxRuns: runs });
+  return driveProcessPerRun(() => spawnJson(PYTHON, ["-c", script, JSON.stringify(INPUT)]), concurrency);
 }
 
 /** Waits (up to 30 s) until every worker thread of every executor has booted. */

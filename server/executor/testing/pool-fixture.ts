@@ -18,23 +18,7 @@ export interface PoolFixture {
 
 /** Registers beforeAll/afterAll hooks that create and destroy a one-thread pool for this file. */
 export function usePool(options: { maxThreads?: number } = {}): PoolFixture {
-  let pool: RulePool | undefined;
-  beforeAll(async () => {
-    pool = createRulePool({ maxThreads: options.maxThreads ?? 1, workerFile: await buildTestWorker() });
-  });
-  afterAll(async () => {
-    await pool?.destroy();
-  });
-  return {
-    get pool() {
-      if (!pool) throw new Error("pool not created yet");
-      return pool;
-    },
-    run(source, { limits, ...rest } = {}) {
-      if (!pool) throw new Error("pool not created yet");
-      return pool.run({ source, language: "javascript", input: null, clock: TEST_CLOCK, ...rest, limits: { ...TEST_LIMITS, ...limits } });
-    },
-  };
+  return usePoolFor("javascript", options);
 }
 
 /**
@@ -42,10 +26,15 @@ export function usePool(options: { maxThreads?: number } = {}): PoolFixture {
  * current sources (the JS worker is not started). `run` takes Python source.
  */
 export function usePythonPool(options: { maxThreads?: number } = {}): PoolFixture {
+  return usePoolFor("python", options);
+}
+
+function usePoolFor(language: "javascript" | "python", options: { maxThreads?: number }): PoolFixture {
   let pool: RulePool | undefined;
   beforeAll(async () => {
-    pool = createRulePool({ maxThreads: options.maxThreads ?? 1, workerFile: await buildTestWorker(), pythonWorkerFile: await buildTestPythonWorker() });
-    await pool.warm(TEST_LIMITS.memoryMb, "python");
+    const pythonWorkerFile = language === "python" ? await buildTestPythonWorker() : undefined;
+    pool = createRulePool({ maxThreads: options.maxThreads ?? 1, workerFile: await buildTestWorker(), pythonWorkerFile });
+    if (language === "python") await pool.warm(TEST_LIMITS.memoryMb, "python");
   });
   afterAll(async () => {
     await pool?.destroy();
@@ -57,7 +46,7 @@ export function usePythonPool(options: { maxThreads?: number } = {}): PoolFixtur
     },
     run(source, { limits, ...rest } = {}) {
       if (!pool) throw new Error("pool not created yet");
-      return pool.run({ source, language: "python", input: null, clock: TEST_CLOCK, ...rest, limits: { ...TEST_LIMITS, ...limits } });
+      return pool.run({ source, language, input: null, clock: TEST_CLOCK, ...rest, limits: { ...TEST_LIMITS, ...limits } });
     },
   };
 }
