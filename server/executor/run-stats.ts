@@ -5,6 +5,7 @@
 // not the rule, failed.
 // No "server-only": bundled into the executor host and driven by unit tests.
 import type { Outcome, RunResult } from "../contracts/run";
+import type { PoolStats } from "./pool";
 
 /** Non-cumulative bucket counts; `counts[i]` holds runs ≤ `bucketsMs[i]`, the last entry those above. */
 export interface LatencySnapshot {
@@ -14,15 +15,8 @@ export interface LatencySnapshot {
   count: number;
 }
 
-/** The executors' pools, summed (ExecutorStats.pool). */
-export interface PoolTotals {
-  threads: number;
-  readyThreads: number;
-  queueSize: number;
-  completed: number;
-  workerRestarts: number;
-  byOutcome: Record<Outcome, number>;
-}
+/** The executors' pools, summed (ExecutorStats.pool): the same shape as one pool's stats. */
+export type PoolTotals = PoolStats;
 
 const LATENCY_BUCKETS_MS = [0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
