@@ -25,7 +25,12 @@
 # adversarial pass) changes nothing the runner does. _self_test checks that at load.
 
 
-def _build_runner(policy_json):
+# The packages that bridge Python to JavaScript (Pyodide's FFI and the modules it registers):
+# removed from the import system once the runner is built (the end of _build_runner says why).
+_JS_BRIDGES = frozenset({"js", "pyodide_js", "pyodide", "_pyodide", "_pyodide_core", "micropip", "pyodide_http"})
+
+
+def _build_runner(policy_json, js_bridges):
     # Every builtin the functions below use, as a local of this factory, so they read it as a
     # closure cell, never through the module's globals (where a written name would shadow it).
     import builtins as _builtins
@@ -134,22 +139,6 @@ def _build_runner(policy_json):
 
     MODULES["dataclasses"] = _shadow_module(MODULES["dataclasses"], {"dataclass": _guarded_dataclass})
     MODULES = _ReadOnly(MODULES)
-
-    # Reaching the host from Python goes through these modules; they are removed from the import
-    # system (the worker also unregisters the JS modules) so even a broken guard finds nothing.
-    for _name in ("js", "pyodide_js", "micropip"):
-        sys.modules.pop(_name, None)
-    # ...and every other entry that is not a real module or belongs to those packages (Pyodide also
-    # registers submodules such as "pyodide_js._api", a JavaScript object whose constructor chain is
-    # JavaScript's Function: found by an adversarial pass).
-    for _name in list(sys.modules):
-        _module = sys.modules[_name]
-        if not isinstance(_module, types.ModuleType) or _name.split(".")[0] in ("js", "pyodide_js", "micropip"):
-            sys.modules.pop(_name, None)
-    # This file runs in __main__'s namespace (Pyodide's globals): standard-library code that looks a
-    # module up by a class's __module__ (enum.global_enum wrote members into it, overwriting the
-    # guards' own helpers: third adversarial pass) must not find it.
-    sys.modules.pop("__main__", None)
 
     def _clip(text, limit):
         return text if len(text) <= limit else text[:limit] + "… (%d more characters)" % (len(text) - limit)
@@ -744,13 +733,45 @@ def _build_runner(policy_json):
             output = ""
         return meta, output
 
+    # Last, once everything above is set up: the Pyodide packages that bridge to JavaScript leave
+    # the import system. `js` and `pyodide_js` are JavaScript objects (their constructor chains end
+    # in JavaScript's Function); `pyodide.ffi`, `pyodide.code`, `_pyodide` and `_pyodide_core` make,
+    # convert and run them. JavaScript-side state is not restored between runs (python-worker.ts
+    # restores WebAssembly memory only), so whatever reached it would be cross-run state. Nothing
+    # here needs them when a run is served: run_one and prepare return str, which Pyodide converts
+    # in C, and the JavaScript side holds its own references to what it calls (runPython).
+    # Stdlib code that imports by name finds nothing (it imports nothing of theirs), and the guards
+    # refuse every module outside the allowlist anyway: this is so that even a broken guard finds
+    # nothing to walk.
+    for _name in list(sys.modules):
+        _module = sys.modules[_name]
+        # Also every entry that is not a real module (Pyodide registers "pyodide_js._api", a
+        # JavaScript object: found by an adversarial pass).
+        if not isinstance(_module, types.ModuleType) or _name.split(".")[0] in js_bridges:
+            del sys.modules[_name]
+    # Pyodide's import hooks (JsFinder finds modules registered from JavaScript) go too.
+    sys.meta_path[:] = [f for f in sys.meta_path if (getattr(type(f), "__module__", "") or "").split(".")[0] not in js_bridges]
+    sys.path_hooks[:] = [h for h in sys.path_hooks if (getattr(h, "__module__", "") or "").split(".")[0] not in js_bridges]
+    sys.path_importer_cache.clear()
+    # This file runs in __main__'s namespace (Pyodide's globals): standard-library code that looks a
+    # module up by a class's __module__ (enum.global_enum wrote members into it, overwriting the
+    # guards' own helpers: third adversarial pass) must not find it.
+    sys.modules.pop("__main__", None)
+
     return run_one, prepare, _base_builtins
 
 
-def _self_test(build, rule_builtins):
-    """Fails the worker's start unless the guards hold whatever is written into this module's globals."""
+def _self_test(build, rule_builtins, js_bridges):
+    """Fails the worker's start unless the guards hold whatever is written into this module's globals
+    and no module that bridges to JavaScript is left to import."""
     import dis
+    import sys
     import types
+
+    left = sorted(name for name in sys.modules if name.split(".")[0] in js_bridges or name == "__main__")
+    left += [repr(f) for f in sys.meta_path if (getattr(type(f), "__module__", "") or "").split(".")[0] in js_bridges]
+    if left:
+        raise RuntimeError("runner self-test: still importable: " + ", ".join(left))
 
     # 1. No function the factory made reads or writes a name through globals or builtins when it
     #    runs (class bodies, which run once while the factory does, are skipped; their methods not).
@@ -805,9 +826,9 @@ def _self_test(build, rule_builtins):
         raise RuntimeError("runner self-test: after a write into the runner's globals, the guards allowed " + ", ".join(failed))
 
 
-run_one, prepare, _rule_builtins = _build_runner(RULEBOX_POLICY_JSON)  # noqa: F821 (set by the worker)
+run_one, prepare, _rule_builtins = _build_runner(RULEBOX_POLICY_JSON, _JS_BRIDGES)  # noqa: F821 (set by the worker)
 del RULEBOX_POLICY_JSON  # noqa: F821
-_self_test(_build_runner, _rule_builtins)
-del _build_runner, _self_test, _rule_builtins
+_self_test(_build_runner, _rule_builtins, _JS_BRIDGES)
+del _build_runner, _self_test, _rule_builtins, _JS_BRIDGES
 
 run_one
