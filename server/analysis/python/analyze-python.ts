@@ -38,6 +38,7 @@ interface PythonPolicy {
   blockedAttributes: { underscorePrefix: boolean; names: string[]; exceptNames: string[] };
   blockedMembers: { object: string; name: string; message: string }[];
   blockedExceptions: { names: string[] };
+  selfMatchingTypes: { names: string[] };
   checks: Record<string, Check>;
 }
 
@@ -52,9 +53,14 @@ type CheckKey = (typeof CHECK_KEYS)[number];
 for (const key of CHECK_KEYS) {
   if (!POLICY.checks[key]) throw new Error(`python policy: check ${key} is missing`);
 }
-const CHECKS = POLICY.checks as Record<CheckKey, Check>;
-/** The builtin types a positional class pattern matches by the subject itself (as runner.py's SELF_MATCHING_TYPES). */
-const SELF_MATCHING_TYPES = new Set(["bool", "bytearray", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"]);
+if (!POLICY.selfMatchingTypes?.names?.length) throw new Error("python policy: selfMatchingTypes is missing");
+/** The builtin types a positional class pattern matches by the subject itself (runner.py reads the same list). */
+const SELF_MATCHING_TYPES = new Set(POLICY.selfMatchingTypes.names);
+const SELF_MATCHING_TEXT = ((names: string[]) => `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`)([...SELF_MATCHING_TYPES].sort());
+const CHECKS = {
+  ...POLICY.checks,
+  positionalClassPattern: { ...POLICY.checks.positionalClassPattern!, message: POLICY.checks.positionalClassPattern!.message.replaceAll("{types}", SELF_MATCHING_TEXT) },
+} as Record<CheckKey, Check>;
 const ALLOWED = new Set(POLICY.allowedModules.map((m) => m.name));
 const ALLOWED_TEXT = [...ALLOWED].sort().join(", ");
 const BLOCKED_BUILTINS = new Map(POLICY.blockedBuiltins.map((b) => [b.name, b.message]));

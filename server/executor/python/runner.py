@@ -369,9 +369,14 @@ def _build_runner(policy_json, js_bridges):
     # at the line); what depends on values (module members, str.format) is checked by the guards.
     ALLOWED_DUNDER_NAMES = frozenset({"__name__"})
     # The builtin types a positional class pattern matches by the subject itself (no attribute read).
-    SELF_MATCHING_TYPES = frozenset({"bool", "bytearray", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"})
+    SELF_MATCHING_TYPES = frozenset(POLICY["selfMatchingTypes"]["names"])
+    _MATCH_SELF = 1 << 22  # Py_TPFLAGS_MATCH_SELF: what makes `case int(n):` bind the subject itself
     for _name in SELF_MATCHING_TYPES:
-        _base_builtins["__rbx_type_" + _name] = _real_getattr(_builtins, _name)
+        _type = _real_getattr(_builtins, _name)
+        # policy.json lists these; one that did not match itself would read its __match_args__.
+        if not (isinstance(_type, type) and _type.__flags__ & _MATCH_SELF):
+            raise RuntimeError("policy.json: selfMatchingTypes lists %r, which is not a builtin type that matches itself" % _name)
+        _base_builtins["__rbx_type_" + _name] = _type
     _base_builtins = _ReadOnly(_base_builtins)
 
     class _Guard(ast.NodeTransformer):
