@@ -531,7 +531,7 @@ def _build_runner(policy_json, js_bridges):
             try:
                 return _prepare(source)
             finally:
-                _PHASE[0] = "idle"
+                _end_phase()
         except KeyboardInterrupt:
             return json.dumps({"o": "timeout", "e": {"name": "TimeoutError", "message": "The rule took longer than its time limit to compile", "frames": []}})
         except BaseException as error:
@@ -545,9 +545,45 @@ def _build_runner(policy_json, js_bridges):
     # ignored. The phase lives here, out of every rule's reach (no globals, frames or signal module).
     _PHASE = ["idle"]
 
-    def _on_interrupt(signum, frame):
+    # Once the limit has passed, the interrupt must not be swallowable: a context manager whose
+    # __exit__ returns True (or a __del__ the interrupt lands in) would take each KeyboardInterrupt
+    # and go on looping until the pool's hard deadline cost a worker restart. So the first interrupt
+    # also turns on sys.monitoring events for every line, jump, call, resume and return, and each
+    # one in the rule's own code raises KeyboardInterrupt again: a swallowed one is followed by the
+    # next at the rule's next step, outside the `with` or `__del__` that took it. Events in the
+    # runner's and the standard library's code are disabled where they fire (DISABLE). Off until
+    # then (no cost), and off again when the phase ends; the memory restore undoes it anyway.
+    _monitoring = sys.monitoring
+    _events = _monitoring.events
+    _set_events = _monitoring.set_events
+    _DISABLE = _monitoring.DISABLE
+    _DEADLINE_EVENTS = _events.LINE | _events.JUMP | _events.PY_START | _events.PY_RESUME | _events.PY_RETURN
+    _DEADLINE_TOOL = next(tool for tool in (4, 3, 2, 1, 0, 5) if _monitoring.get_tool(tool) is None)
+    _monitoring.use_tool_id(_DEADLINE_TOOL, "rulebox-time-limit")
+    _PAST_DEADLINE = [False]
+
+    def _on_event_past_deadline(code, *_rest):
+        if code.co_filename != RULE_FILENAME:
+            return _DISABLE
         if _PHASE[0] == "run":
             raise KeyboardInterrupt
+        return None
+
+    for _event in (_events.LINE, _events.JUMP, _events.PY_START, _events.PY_RESUME, _events.PY_RETURN):
+        _monitoring.register_callback(_DEADLINE_TOOL, _event, _on_event_past_deadline)
+
+    def _on_interrupt(signum, frame):
+        if _PHASE[0] == "run":
+            if not _PAST_DEADLINE[0]:
+                _PAST_DEADLINE[0] = True
+                _set_events(_DEADLINE_TOOL, _DEADLINE_EVENTS)
+            raise KeyboardInterrupt
+
+    def _end_phase():
+        _PHASE[0] = "idle"
+        if _PAST_DEADLINE[0]:
+            _PAST_DEADLINE[0] = False
+            _set_events(_DEADLINE_TOOL, 0)
 
     _signal.signal(_signal.SIGINT, _on_interrupt)
 
@@ -668,7 +704,7 @@ def _build_runner(policy_json, js_bridges):
         except KeyboardInterrupt:
             meta, output = None, ""
         finally:
-            _PHASE[0] = "idle"
+            _end_phase()
         if meta is None:
             meta = {"o": "timeout", "e": _timeout(timeout_ms)}
         return _report(meta, logs, output)
