@@ -16,6 +16,8 @@ export interface WallLayers {
   scrubbedEnv: { applied: true; keys: string[] };
   prlimit: { applied: boolean; limits: string[]; reason?: string };
   networkNamespace: { applied: boolean; command?: string; reason?: string };
+  /** The child sees only its own processes: it cannot signal the app, another executor or anything else. */
+  pidNamespace: { applied: boolean; reason?: string };
   /** Confirmed from inside the first ready child (permission model active, writes and child processes denied). */
   confirmedByChild?: Pick<ChildWall, "permissionModel" | "fsWriteDenied" | "childProcessDenied">;
 }
@@ -105,12 +107,21 @@ export async function planLaunch(distDir: string, entry: string, external: strin
   // Probes run in parallel where independent: each is a node start, slow on a busy machine.
   // Node 22.13/23.5 made the model stable as --permission; Node 20 spells it --experimental-permission.
   // unshare: -r maps our uid to root inside a new user namespace, which lets an unprivileged user
-  // create the network namespace; plain -n works only with CAP_SYS_ADMIN.
+  // create the network namespace; plain -n works only with CAP_SYS_ADMIN. -p --fork adds a PID
+  // namespace: an escaped rule could otherwise kill(2) the app (same user, its parent) or the other
+  // executors. unshare then stays as the child's parent outside the namespace (it ignores SIGINT
+  // and SIGTERM, passes on the child's exit status and fatal signal), and --kill-child ends the
+  // child when unshare is killed, so SIGKILL of the spawned pid still ends the executor.
   const permissionFlags = ["--permission", "--experimental-permission"];
-  const unshareFlags = ["-rn", "-n"];
+  const unshareFlags = [
+    ["-rnp", "--fork", "--kill-child"],
+    ["-np", "--fork", "--kill-child"],
+    ["-rn"],
+    ["-n"],
+  ];
   const [permissionProbes, unshareProbes] = await Promise.all([
     Promise.all(permissionFlags.map((flag) => probeCommand(node, [flag, "--disable-warning=ExperimentalWarning", "-e", "process.exit(process.permission ? 0 : 1)"]))),
-    Promise.all(unshareFlags.map((flags) => (unshare ? probeCommand(unshare, [flags, "--", node, "-e", "0"]) : Promise.resolve({ ok: false, detail: "unshare not found" })))),
+    Promise.all(unshareFlags.map((flags) => (unshare ? probeCommand(unshare, [...flags, "--", node, "-e", "0"]) : Promise.resolve({ ok: false, detail: "unshare not found" })))),
   ]);
   const permissionIndex = permissionProbes.findIndex((p) => p.ok);
   if (permissionIndex < 0) throw new Error(`Node's permission model is unavailable (${permissionProbes.at(-1)?.detail}); refusing to start the executor without it`);
@@ -121,14 +132,23 @@ export async function planLaunch(distDir: string, entry: string, external: strin
     scrubbedEnv: { applied: true, keys: [] },
     prlimit: { applied: false, limits: [] },
     networkNamespace: { applied: false },
+    pidNamespace: { applied: false },
   };
   let prefix: string[] = [];
   const unshareIndex = unshareProbes.findIndex((p) => p.ok);
   if (unshare && unshareIndex >= 0) {
-    prefix = [unshare, unshareFlags[unshareIndex]!, "--"];
-    wall.networkNamespace = { applied: true, command: `unshare ${unshareFlags[unshareIndex]}` };
+    const flags = unshareFlags[unshareIndex]!;
+    prefix = [unshare, ...flags, "--"];
+    wall.networkNamespace = { applied: true, command: `unshare ${flags.join(" ")}` };
+    if (flags.includes("--fork")) {
+      wall.pidNamespace = { applied: true };
+    } else {
+      wall.pidNamespace.reason = unshareProbes[0]?.detail || "refused by this OS";
+      log("warn", `executor: no PID namespace (${wall.pidNamespace.reason}); a process that escaped every layer inside the executor could signal the app`);
+    }
   } else {
     wall.networkNamespace.reason = unshareProbes.at(-1)?.detail;
+    wall.pidNamespace.reason = wall.networkNamespace.reason;
     log("warn", `executor: no network namespace (${wall.networkNamespace.reason}); rules' network access is then stopped only by the sandbox inside the workers`);
   }
 

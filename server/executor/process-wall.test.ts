@@ -1,7 +1,7 @@
 // The process wall on its own: a probe script runs behind exactly the executor's launch plan
 // (permission model, scrubbed env, prlimit, network namespace) with no SES, no compartment, no
 // analyzer: as if every layer inside the executor had fallen. What can it still reach?
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
 import net from "node:net";
@@ -31,6 +31,9 @@ process.once("message", async (targets) => {
     socket.once("error", reject);
     setTimeout(() => { socket.destroy(); reject(Object.assign(new Error("timeout"), { code: "TIMEOUT" })); }, 3000);
   }));
+  // Signals: probe the app with signal 0 (never kill the test runner), SIGKILL a bystander process.
+  out.signalApp = await attempt(() => process.kill(targets.appPid, 0));
+  out.killBystander = await attempt(() => process.kill(targets.bystanderPid, "SIGKILL"));
   out.env = Object.keys(process.env).sort();
   process.send(out, () => process.exit(0));
 });
@@ -49,6 +52,7 @@ describe("process wall (the executor's launch plan, attacked from inside)", () =
   let report: ProbeReport;
   let server: net.Server;
   let connections = 0;
+  let bystander: ChildProcess;
   const writeTarget = path.join(os.tmpdir(), `rulebox-wall-probe-${process.pid}`);
 
   beforeAll(async () => {
@@ -64,14 +68,16 @@ describe("process wall (the executor's launch plan, attacked from inside)", () =
 
     const secretEnv = { ...process.env, DATABASE_URL: "postgres://rulebox:hunter2@db/rulebox", RULEBOX_SESSION_SECRET: "s3cret" };
     plan = await planExecutorLaunch(probeDir, "probe.mjs", secretEnv);
+    bystander = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
     const child = spawn(plan.command, plan.args, { stdio: ["ignore", "inherit", "inherit", "ipc"], env: buildExecutorEnv(secretEnv) as NodeJS.ProcessEnv, serialization: "json" });
     const reply = once(child, "message");
-    child.send({ appFile: path.join(ROOT, "package.json"), appDir: ROOT, writeTarget, port, addon: path.join(ROOT, "node_modules/better-sqlite3/build/Release/better_sqlite3.node") });
+    child.send({ appFile: path.join(ROOT, "package.json"), appDir: ROOT, writeTarget, port, appPid: process.pid, bystanderPid: bystander.pid, addon: path.join(ROOT, "node_modules/better-sqlite3/build/Release/better_sqlite3.node") });
     [report] = (await reply) as [ProbeReport];
     await once(child, "exit");
   });
 
   afterAll(() => {
+    bystander?.kill("SIGKILL");
     server?.close();
     if (probeDir) fs.rmSync(probeDir, { recursive: true, force: true });
   });
@@ -91,6 +97,14 @@ describe("process wall (the executor's launch plan, attacked from inside)", () =
     if (!plan.wall.networkNamespace.applied) ctx.skip();
     expect(report.connectAppPort).toMatchObject({ ok: false });
     expect(connections).toBe(0);
+  });
+
+  // An escaped rule could otherwise SIGKILL the app (its parent, same user) or another executor.
+  it("cannot signal any process outside its own PID namespace when that applied", (ctx) => {
+    if (!plan.wall.pidNamespace.applied) ctx.skip();
+    expect(report.signalApp).toMatchObject({ ok: false, code: "ESRCH" });
+    expect(report.killBystander).toMatchObject({ ok: false, code: "ESRCH" });
+    expect(bystander.exitCode === null && bystander.signalCode === null).toBe(true);
   });
 
   it("sees no secret in its environment", () => {

@@ -263,6 +263,7 @@ export class ExecutorSupervisor {
       "scrubbed env",
       this.plan.wall.prlimit.applied ? "prlimit" : "no prlimit",
       this.plan.wall.networkNamespace.applied ? `netns (${this.plan.wall.networkNamespace.command})` : "no netns",
+      this.plan.wall.pidNamespace.applied ? "pid namespace" : "no pid namespace",
     ];
     this.log("info", `executor: starting ${this.opts.executors} process(es) behind: ${layers.join(", ")}`);
     if (this.stopping) return;
