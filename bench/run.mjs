@@ -171,13 +171,31 @@ async function loadSupervisor() {
 }
 
 /** CPU time (ms) a process has used so far, from /proc (Linux); null elsewhere. */
+/** CPU of a process and its descendants (the executor runs under unshare, its parent outside the PID namespace), ms. */
 function processCpuMs(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, USER_HZ = 100
-  } catch {
-    return null;
+  const children = new Map();
+  const cpu = new Map();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ");
+      const ppid = Number(fields[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+      cpu.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // clock ticks, USER_HZ = 100
+    } catch {
+      // gone meanwhile
+    }
   }
+  if (!cpu.has(pid)) return null;
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const next = stack.pop();
+    total += cpu.get(next) ?? 0;
+    stack.push(...(children.get(next) ?? []));
+  }
+  return total;
 }
 
 // (c) the executor, exactly as the app drives it (minus the analyzer, whose verdict is cached per source).

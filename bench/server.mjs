@@ -126,7 +126,8 @@ export function treeRss(rootPid) {
     if (match) {
       kb += Number(match[1]);
       const cmd = (read(pid, "cmdline") ?? "").split("\0").join(" ");
-      const role = /executor-main/.test(cmd) ? "executor" : /(serve|start)\.mjs/.test(cmd) ? "app (Next + execute listener)" : cmd.slice(0, 60);
+      // unshare stays as the executor's parent outside its PID namespace (a few MB): named apart.
+      const role = /^\S*unshare /.test(cmd) ? "unshare (executor's parent)" : /executor-main/.test(cmd) ? "executor" : /(serve|start)\.mjs/.test(cmd) ? "app (Next + execute listener)" : cmd.slice(0, 60);
       processes.push({ pid, role, mb: Math.round(Number(match[1]) / 102.4) / 10 });
     }
     stack.push(...(children.get(pid) ?? []));
