@@ -5,6 +5,7 @@ import { seedExampleRules } from "@/server/db/seed";
 import { bootstrapFirstAdmin } from "@/server/auth/bootstrap";
 import { preparePython, shutdownExecutor, warmUpExecutor } from "@/server/executor";
 import { pythonRulesExist } from "@/server/db/versions";
+import { pythonRulesEnabled } from "@/server/contracts/languages";
 import { installExecuteListener } from "@/server/http/execute-listener";
 import { drainRequests } from "@/server/http/lifecycle";
 import { peekProcessGlobal, setProcessGlobal } from "@/server/process-global";
@@ -22,6 +23,12 @@ let originalExit: (code?: number | string | null) => never = (code) => process.e
 export async function startRulebox(): Promise<void> {
   installGracefulShutdown();
   installExecuteListener();
+  try {
+    console.log(`rulebox: Python rules ${pythonRulesEnabled() ? "on" : "off (RULEBOX_PYTHON_RULES=off)"}`);
+  } catch (err) {
+    console.error(`rulebox: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
   // First, before any executor process exists: a bad bootstrap setting stops the start here, and
   // an app nobody can sign in to is never left running.
   await bootstrapFirstAdmin().then(
@@ -42,6 +49,7 @@ export async function startRulebox(): Promise<void> {
     warmUpExecutor(),
   ]);
   // Python interpreters are loaded only where Python rules exist (server/executor/index.ts).
+  if (!pythonRulesEnabled()) return;
   await pythonRulesExist().then(
     (exist) => exist && preparePython(),
     (err: unknown) => console.error("rulebox: could not check for Python rules", err),

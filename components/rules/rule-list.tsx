@@ -8,6 +8,7 @@ import type { Language } from "@/server/contracts/run";
 import { api, type RuleSummary } from "@/components/lib/api-client";
 import { useSession } from "@/components/auth/session";
 import { useAction } from "@/components/lib/use-action";
+import { LanguageOptions } from "@/components/lib/languages";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { STARTER_SAMPLE_INPUT, starterSource } from "@/server/contracts/starter";
@@ -197,9 +198,7 @@ function CreateRuleForm({ onCreated, onError }: { onCreated: (rule: { id: string
       <label className="rb-field">
         <span>Language</span>
         <select className="rb-select" value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
-          <option value="typescript">TypeScript</option>
-          <option value="javascript">JavaScript</option>
-          <option value="python">Python</option>
+          <LanguageOptions />
         </select>
       </label>
       <button type="submit" className="rb-btn rb-btn-primary" disabled={busy || name.trim() === ""}>

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { RunResult } from "../contracts/run";
 import { parentMessageSchema, runTaskSchema, type ChildMessage, type ChildWall } from "./ipc";
 import { readLimitCaps } from "../contracts/limits";
+import { PYTHON_OFF_MESSAGE, pythonRulesEnabled } from "../contracts/languages";
 import { createRulePool, type RunTask } from "./pool";
 
 const childEnvSchema = z.object({
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   });
 
   let accepting = true;
+  const pythonOn = pythonRulesEnabled(process.env);
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
@@ -92,6 +94,11 @@ async function main(): Promise<void> {
     inFlight += 1;
     if (!accepting) {
       answer(id, crashedResult(task.clock, "The executor is shutting down"));
+      return;
+    }
+    // The app refuses these first (409); this holds even for a caller that skipped it.
+    if (task.language === "python" && !pythonOn) {
+      answer(id, crashedResult(task.clock, PYTHON_OFF_MESSAGE));
       return;
     }
     pool.run(task).then(
@@ -141,7 +148,7 @@ async function main(): Promise<void> {
         send({ type: "stats", id: message.id, stats: pool.stats() });
         break;
       case "warm":
-        void pool.warm(readLimitCaps(process.env).defaults.memoryMb, "python").catch((error: unknown) => console.error("executor: loading a Python interpreter failed:", error));
+        if (pythonOn) void pool.warm(readLimitCaps(process.env).defaults.memoryMb, "python").catch((error: unknown) => console.error("executor: loading a Python interpreter failed:", error));
         break;
       case "shutdown":
         void shutdown(message.graceMs);

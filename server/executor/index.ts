@@ -5,6 +5,7 @@ import { hasBlockingDiagnostics } from "@/server/analysis/analyze";
 import { analyzeOffThread, closeAnalysisPool } from "./analysis-pool";
 import type { Language, LimitsInput, RunResult } from "@/server/contracts/run";
 import { resolveLimits } from "../contracts/limits";
+import { checkLanguageEnabled, pythonRulesEnabled } from "../contracts/languages";
 import { executorGlobal, getSupervisor, staticCheckSkipped, warmUpExecutor as warmUpSupervisor } from "./singleton";
 import type { ExecutorStats } from "./supervisor";
 
@@ -33,12 +34,14 @@ export interface RunRuleRequest {
 /**
  * Runs a rule in the sandbox. Never throws for anything the rule does: its failure is the outcome.
  * @throws LimitsError when requested limits are malformed or above the server caps (HTTP 422).
+ * @throws LanguageDisabledError for a Python rule where RULEBOX_PYTHON_RULES=off (HTTP 409).
  * @throws ExecutorBusyError when the executor queue is full or shutting down (HTTP 503).
  * @throws RuleThrottledError when this rule recently hit its limits and too many of its runs wait (HTTP 429).
  */
 export async function runRule(req: RunRuleRequest): Promise<RunResult> {
   // Limits first: a malformed request is the caller's error whatever the source says.
   const limits = resolveLimits(req.limits);
+  checkLanguageEnabled(req.language);
   const clock = req.clock ?? Date.now();
   if (!staticCheckSkipped()) {
     const diagnostics = await analyzeOffThread(req.source, req.language);
@@ -57,7 +60,7 @@ export async function runRule(req: RunRuleRequest): Promise<RunResult> {
  * that create or save one). A process that never sees a Python rule never loads one.
  */
 export function preparePython(): void {
-  getSupervisor().preparePython();
+  if (pythonRulesEnabled()) getSupervisor().preparePython();
 }
 
 /** Executor health for /api/health and /api/metrics (asks each child for its pool stats, bounded at 1 s). `runsByOutcome` includes runs blocked by the static check. */

@@ -11,6 +11,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import type { Outcome, RunResult } from "../contracts/run";
+import { pythonRulesEnabled } from "../contracts/languages";
 import { ExecutorBusyError, RuleThrottledError } from "./errors";
 import { childMessageSchema, parseRunResult, type ChildMessage, type ChildWall, type PoolStatsMessage, type RunTaskMessage } from "./ipc";
 import { buildExecutorEnv, launchEnvSchema, planLaunch, type LaunchPlan, type WallLayers } from "./launch-plan";
@@ -244,7 +245,12 @@ export class ExecutorSupervisor {
       throw new Error(`Executor bundle missing or invalid at ${manifestPath} (run \`node scripts/build-executor.mjs\`): ${error instanceof Error ? error.message : String(error)}`);
     }
     this.plan = await planLaunch(this.opts.distDir, manifest.entry, manifest.external, this.env, this.log);
-    const childEnv: Record<string, string> = { ...buildExecutorEnv(this.sourceEnv, this.env.RULEBOX_EXECUTOR_TZ), RULEBOX_WORKER_FILE: manifest.worker };
+    const childEnv: Record<string, string> = {
+      ...buildExecutorEnv(this.sourceEnv, this.env.RULEBOX_EXECUTOR_TZ),
+      RULEBOX_WORKER_FILE: manifest.worker,
+      // The child refuses Python runs on its own when they are off (contracts/languages.ts).
+      RULEBOX_PYTHON_RULES: pythonRulesEnabled(this.sourceEnv) ? "on" : "off",
+    };
     // Unless configured, the machine's cores are split between the children rather than each
     // child sizing its pool for the whole machine (N children × all cores would oversubscribe) —
     // but never below two workers per child: a run that holds a worker for its whole time limit
@@ -306,7 +312,7 @@ export class ExecutorSupervisor {
    * executor carries one. Idempotent; called by the app when it finds or receives a Python rule.
    */
   preparePython(): void {
-    if (this.pythonWanted) return;
+    if (this.pythonWanted || !pythonRulesEnabled(this.sourceEnv)) return;
     this.pythonWanted = true;
     for (const handle of this.handles) if (handle.state === "ready" && handle.child?.connected) handle.child.send({ type: "warm", language: "python" });
   }

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { ZodError, type core } from "zod";
 import { EntityNotFoundError, isDatabaseBusy, isDatabaseError, isRecordNotFound, isUniqueViolation, StateConflictError, uniqueViolationTarget } from "@/server/db/errors";
 import { LimitsError } from "@/server/contracts/limits";
+import { LanguageDisabledError } from "@/server/contracts/languages";
 import { ERROR_CODES, type ErrorCode, type ErrorEnvelope } from "@/server/contracts/api";
 import { isExecutorRefusal } from "@/server/executor/errors";
 
@@ -95,6 +96,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof LimitsError) {
     return validationFailed(err.message, err.details.map((d) => ({ path: ["limits", d.field], message: d.message, code: "limits" })));
   }
+  if (err instanceof LanguageDisabledError) return new AppError("conflict", err.message, { reason: "language_disabled" });
   if (err instanceof EntityNotFoundError) return notFound(err.message);
   if (err instanceof StateConflictError) return conflict(err.message);
   if (isUniqueViolation(err)) {

@@ -7,6 +7,7 @@ import { getExecutable } from "@/server/db/executable";
 import { recordApiRun } from "@/server/db/runs";
 import type { VersionDetail } from "@/server/db/versions";
 import { getLimitCaps, ruleCulprit, runRule } from "@/server/executor";
+import { checkLanguageEnabled } from "@/server/contracts/languages";
 import { AppError, conflict, notFound, toExecutorRefusal, validationFailed } from "./errors";
 
 /** The saved version an execute request runs. */
@@ -33,6 +34,8 @@ export async function resolveExecuteTarget(ruleId: string, versionNumber?: numbe
     throw new AppError("conflict", `rule ${ruleId} is not published: no version is live yet. Publish one (POST /api/rules/${ruleId}/publish { "version": n }), or pin a version in the request.`, { reason: "not_published" });
   }
   if (!rule.version) throw notFound(`version ${versionNumber ?? rule.publishedVersion} of rule ${rule.ruleId} not found`);
+  // Before anything runs (a batch is refused whole): 409 language_disabled.
+  checkLanguageEnabled(rule.version.language);
   return { ruleId: rule.ruleId, version: rule.version };
 }
 

@@ -102,9 +102,11 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       // audit addresses). setup.itest.ts checks the default (0: the header is the socket's).
       RULEBOX_TRUSTED_PROXIES: "1",
       // No Python interpreter loads until a test runs a Python rule (python.itest.ts and the
-      // hostile pass load one on their first run): every started server loading one per executor
-      // in the background cost the suite about a minute of CPU. The default (1) is production's.
+      // hostile pass load one on their first run), even where the database holds Python rules:
+      // every started server loading one per executor cost the suite about a minute of CPU.
       RULEBOX_POOL_PYTHON_MIN_THREADS: "0",
+      // Python rules on, whatever the default (python-off.itest.ts starts a server with them off).
+      RULEBOX_PYTHON_RULES: "on",
       ...extraEnv,
       ...adminEnv,
     },

@@ -5,6 +5,8 @@ import { getRule } from "@/server/db/rules";
 import { listTestCases } from "@/server/db/test-cases";
 import { SessionProvider } from "@/components/auth/session";
 import { Workspace } from "@/components/workspace/workspace";
+import { LanguagesProvider } from "@/components/lib/languages";
+import { enabledLanguages } from "@/server/contracts/languages";
 import { workspaceFingerprint } from "@/components/workspace/fingerprint";
 
 export const dynamic = "force-dynamic";
@@ -30,28 +32,30 @@ export default async function RulePage({ params }: Params) {
   const fingerprint = workspaceFingerprint({ latestVersion: latest?.number ?? null, archived: rule.archived, testCases: testCases.map((c) => ({ id: c.id, updatedAt: c.updatedAt.toISOString() })) });
   return (
     <SessionProvider user={user}>
-      <Workspace
-        key={fingerprint}
-        fingerprint={fingerprint}
-        rule={{
-          id: rule.id,
-          name: rule.name,
-          description: rule.description,
-          archived: rule.archived,
-          limits: rule.limits,
-          publishedVersion: rule.publishedVersion,
-          latestVersion: latest
-            ? { number: latest.number, message: latest.message, sha256: latest.sha256, language: latest.language, source: latest.source, createdAt: latest.createdAt.toISOString() }
-            : null,
-        }}
-        testCases={testCases.map((c) => ({
-          id: c.id,
-          name: c.name,
-          input: c.input,
-          hasExpectedOutput: "expectedOutput" in c,
-          expectedOutput: c.expectedOutput,
-        }))}
-      />
+      <LanguagesProvider languages={enabledLanguages()}>
+        <Workspace
+          key={fingerprint}
+          fingerprint={fingerprint}
+          rule={{
+            id: rule.id,
+            name: rule.name,
+            description: rule.description,
+            archived: rule.archived,
+            limits: rule.limits,
+            publishedVersion: rule.publishedVersion,
+            latestVersion: latest
+              ? { number: latest.number, message: latest.message, sha256: latest.sha256, language: latest.language, source: latest.source, createdAt: latest.createdAt.toISOString() }
+              : null,
+          }}
+          testCases={testCases.map((c) => ({
+            id: c.id,
+            name: c.name,
+            input: c.input,
+            hasExpectedOutput: "expectedOutput" in c,
+            expectedOutput: c.expectedOutput,
+          }))}
+        />
+      </LanguagesProvider>
     </SessionProvider>
   );
 }
