@@ -57,6 +57,8 @@ export async function startOwnServer({ name, log, quietBuild = false, env = {} }
       PORT: String(port),
       DATABASE_URL: `file:${path.join(dir, `${name}.db`)}`,
       NEXT_TELEMETRY_DISABLED: "1",
+      // As `npm start` sets it (package.json): two malloc arenas, ~20 MB less RSS for the app.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
       RULEBOX_ADMIN_EMAIL: admin.email,
       RULEBOX_ADMIN_PASSWORD: admin.password,
       ...env,

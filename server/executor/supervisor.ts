@@ -250,6 +250,10 @@ export class ExecutorSupervisor {
       RULEBOX_WORKER_FILE: manifest.worker,
       // The child refuses Python runs on its own when they are off (contracts/languages.ts).
       RULEBOX_PYTHON_RULES: pythonRulesEnabled(this.sourceEnv) ? "on" : "off",
+      // glibc's per-thread malloc arenas (8 per core) held ~15–20 MB of each executor's RSS for its
+      // few threads (measured side by side under the HTTP bench, 2026-12-08); V8 allocates its heap
+      // itself, so two arenas cost no measurable speed. `npm start` sets the same for the app.
+      MALLOC_ARENA_MAX: "2",
     };
     // Unless configured, the machine's cores are split between the children rather than each
     // child sizing its pool for the whole machine (N children × all cores would oversubscribe) —
