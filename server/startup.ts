@@ -3,7 +3,8 @@ import { disconnectDb } from "@/server/db/client";
 import { flushApiRuns } from "@/server/db/runs";
 import { seedExampleRules } from "@/server/db/seed";
 import { bootstrapFirstAdmin } from "@/server/auth/bootstrap";
-import { shutdownExecutor, warmUpExecutor } from "@/server/executor";
+import { preparePython, shutdownExecutor, warmUpExecutor } from "@/server/executor";
+import { pythonRulesExist } from "@/server/db/versions";
 import { installExecuteListener } from "@/server/http/execute-listener";
 import { drainRequests } from "@/server/http/lifecycle";
 import { peekProcessGlobal, setProcessGlobal } from "@/server/process-global";
@@ -40,6 +41,11 @@ export async function startRulebox(): Promise<void> {
     ),
     warmUpExecutor(),
   ]);
+  // Python interpreters are loaded only where Python rules exist (server/executor/index.ts).
+  await pythonRulesExist().then(
+    (exist) => exist && preparePython(),
+    (err: unknown) => console.error("rulebox: could not check for Python rules", err),
+  );
 }
 
 /**

@@ -96,9 +96,18 @@ export async function writeTransaction<T>(fn: (tx: DbTx) => Promise<T>): Promise
   return serialise(() => db.$transaction((tx) => fn(tx), { maxWait: 10_000, timeout: 10_000 }));
 }
 
-/** Closes the connection (tests and graceful shutdown). */
+/** Connections of the process besides Prisma's (run-writer.ts), closed with it. */
+const closers = new Set<() => Promise<void>>();
+
+/** Registers a connection to close in disconnectDb(). */
+export function onDisconnect(close: () => Promise<void>): void {
+  closers.add(close);
+}
+
+/** Closes the connections (tests and graceful shutdown). */
 export async function disconnectDb(): Promise<void> {
   const current = peekProcessGlobal<DbState>("db");
   setProcessGlobal("db", undefined);
+  await Promise.all([...closers].map((close) => close()));
   if (current) await (await current.ready).$disconnect();
 }

@@ -13,8 +13,9 @@ import {
   type RuleError,
   type RunResult,
 } from "@/server/contracts/run";
-import { getDb, getDialect, withWriteLock, type Db, type Dialect } from "./client";
+import { getDb, withWriteLock } from "./client";
 import { parseJsonColumn, parseOptionalJsonColumn, toJsonText } from "./json";
+import { insertRunRows } from "./run-writer";
 import { BatchRecorder, newRunId, readRecorderConfig, type RecorderConfig, type RecorderStats } from "./run-recorder";
 import { peekProcessGlobal, processGlobal } from "../process-global";
 
@@ -99,40 +100,6 @@ export async function recordRun(run: RunRecord): Promise<string> {
   return row.id;
 }
 
-const RUN_COLUMNS = [
-  "id", "ruleId", "versionNumber", "source", "sourceHash", "language", "trigger", "inputJson", "outputJson", "logsJson",
-  "logsTruncated", "outcome", "errorJson", "diagnosticsJson", "clock", "durationMs", "memoryBytes", "createdAt",
-] as const satisfies readonly (keyof RunRow)[];
-/** Rows per INSERT: 18 columns each stays far below both dialects' parameter limits. */
-const INSERT_CHUNK = 100;
-
-/**
- * Writes a batch of execute-path runs with one parameterised multi-row INSERT per chunk. Not
- * `createMany`: Prisma's query compiler (WebAssembly, run on the app's main thread) took ~17 ms
- * per 50-row batch here, a fifth of a core at 600 runs/s and the main source of the API's tail
- * latency; the raw statement costs ~3 ms (measured side by side, 2026-12-07). Values are
- * written as Prisma writes them (SQLite: DateTime as ISO text with "+00:00", booleans as 0/1), so
- * the ORM reads these rows like its own (tests/api/runs.itest.ts reads them back through it).
- */
-export async function insertRunRows(db: Db, dialect: Dialect, rows: RunRow[]): Promise<void> {
-  const columns = RUN_COLUMNS.map((c) => `"${c}"`).join(", ");
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    const chunk = rows.slice(start, start + INSERT_CHUNK);
-    const params: unknown[] = [];
-    const tuples = chunk.map((row) => {
-      const marks = RUN_COLUMNS.map((column) => {
-        const value = row[column];
-        params.push(
-          value instanceof Date ? (dialect === "sqlite" ? value.toISOString().replace("Z", "+00:00") : value) : typeof value === "boolean" && dialect === "sqlite" ? (value ? 1 : 0) : value,
-        );
-        return dialect === "sqlite" ? "?" : `$${params.length}`;
-      });
-      return `(${marks.join(", ")})`;
-    });
-    await db.$executeRawUnsafe(`INSERT INTO "Run" (${columns}) VALUES ${tuples.join(", ")}`, ...params);
-  }
-}
-
 interface RecorderHolder {
   recorder: BatchRecorder<RunRow>;
   config: RecorderConfig;
@@ -145,10 +112,7 @@ function apiRunRecorder(): RecorderHolder {
   return processGlobal("runRecorder", () => {
     const config = readRecorderConfig(process.env);
     const recorder = new BatchRecorder<RunRow>(
-      async (rows) => {
-        const db = await getDb();
-        await withWriteLock(() => insertRunRows(db, getDialect(), rows));
-      },
+      (rows) => insertRunRows(rows),
       config,
       undefined,
       async () => {

@@ -60,6 +60,8 @@ async function main(): Promise<void> {
   // The executor bundle sits next to this file in .executor-dist/.
   const distDir = path.dirname(fileURLToPath(import.meta.url));
   const supervisor = new ExecutorSupervisor({ distDir, log: (level, message) => log(level, message) });
+  // A host serves Python rules of every app that calls it: its interpreters load at start.
+  supervisor.preparePython();
   const host = createExecutorHost({ runner: supervisor, token, limitCaps, staticCheck, maxBodyBytes: env.RULEBOX_EXECUTOR_MAX_BODY_BYTES, log });
 
   let stopping = false;

@@ -140,6 +140,9 @@ async function main(): Promise<void> {
       case "stats":
         send({ type: "stats", id: message.id, stats: pool.stats() });
         break;
+      case "warm":
+        void pool.warm(readLimitCaps(process.env).defaults.memoryMb, "python").catch((error: unknown) => console.error("executor: loading a Python interpreter failed:", error));
+        break;
       case "shutdown":
         void shutdown(message.graceMs);
         break;
@@ -172,10 +175,9 @@ async function main(): Promise<void> {
   // first runs after a (re)start never queue behind a worker still booting.
   await pool.warm(readLimitCaps(process.env).defaults.memoryMb);
   send({ type: "ready", wall: describeWall(), timings: { mainMs, readyMs: Math.round(performance.now()) } });
-  // Python interpreters take seconds to load (Pyodide): they boot after readiness, in the
-  // background, so a restart is not held up and the first Python runs find them loaded (a run
-  // that comes sooner waits in the queue for the first one).
-  void pool.warm(readLimitCaps(process.env).defaults.memoryMb, "python");
+  // Python interpreters (Pyodide: ~3 s of CPU and ~100 MB each) are loaded only once the app says
+  // Python rules are in use (a `warm` message, supervisor.ts preparePython()), in the background,
+  // so a restart is not held up and a deployment without Python rules never pays for them.
 }
 
 // Ctrl-C in a terminal, or systemd stopping the service, signals the whole process group / cgroup,

@@ -51,6 +51,15 @@ export async function runRule(req: RunRuleRequest): Promise<RunResult> {
   return getSupervisor().run({ source: req.source, language: req.language, input: req.input, limits, clock, ruleId: req.ruleId, version: req.version, ...(req.culprit !== undefined ? { culprit: req.culprit } : {}) });
 }
 
+/**
+ * Python rules are in use: the executors load their Python interpreters now, in the background,
+ * instead of on the first Python run (server/startup.ts when the database holds one; the routes
+ * that create or save one). A process that never sees a Python rule never loads one.
+ */
+export function preparePython(): void {
+  getSupervisor().preparePython();
+}
+
 /** Executor health for /api/health and /api/metrics (asks each child for its pool stats, bounded at 1 s). `runsByOutcome` includes runs blocked by the static check. */
 export async function getExecutorStats(): Promise<ExecutorStats & { staticCheck: "on" | "skipped" }> {
   const stats = await getSupervisor().stats();

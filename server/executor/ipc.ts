@@ -36,6 +36,8 @@ export const parentMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("runs"), runs: z.array(z.object({ id: z.number().int(), task: z.unknown() })) }),
   z.object({ type: z.literal("ping"), id: z.number().int() }),
   z.object({ type: z.literal("stats"), id: z.number().int() }),
+  /** Load the Python interpreters now (Python rules are in use), in the background. */
+  z.object({ type: z.literal("warm"), language: z.literal("python") }),
   /** Stop accepting runs, let in-flight ones finish within graceMs, then exit 0. */
   z.object({ type: z.literal("shutdown"), graceMs: z.number().int().nonnegative() }),
 ]);

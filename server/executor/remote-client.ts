@@ -39,6 +39,8 @@ export interface RunExecutor {
   stats(): Promise<ExecutorStats>;
   ready(timeoutMs?: number): Promise<void>;
   shutdown(graceMs?: number): Promise<void>;
+  /** Python rules are in use: load Python interpreters ahead of the first Python run. */
+  preparePython(): void;
 }
 
 export interface RemoteClientOptions {
@@ -700,6 +702,9 @@ export class RemoteExecutorClient implements RunExecutor {
   }
 
   /** Stops taking runs, waits up to graceMs for those in flight, then cuts the connections (left runs → `crashed`). Hosts keep running. */
+  /** Nothing to do from here: an executor host loads its Python interpreters itself when it starts (executor-host.ts). */
+  preparePython(): void {}
+
   async shutdown(graceMs = 5_000): Promise<void> {
     this.stopping = true;
     if (this.healthTimer) clearInterval(this.healthTimer);

@@ -180,6 +180,8 @@ export class ExecutorSupervisor {
   private readonly quarantine: CrashQuarantine;
   private plan: LaunchPlan | undefined;
   private started: Promise<void> | undefined;
+  /** Python rules are in use: every executor loads its interpreters (again after a restart). */
+  private pythonWanted = false;
   private startError: Error | undefined;
   private stopping = false;
   private nextId = 1;
@@ -297,6 +299,17 @@ export class ExecutorSupervisor {
    * dies or stops answering. Throws only ExecutorBusyError (queue full / shutting down) and
    * RuleThrottledError (a noisy rule with too many runs waiting for their turn).
    */
+  /**
+   * Python rules are in use here: each executor loads its Python interpreters in the background
+   * (Pyodide, ~3 s of CPU and ~100 MB of memory each), now and after every restart. Until then no
+   * executor carries one. Idempotent; called by the app when it finds or receives a Python rule.
+   */
+  preparePython(): void {
+    if (this.pythonWanted) return;
+    this.pythonWanted = true;
+    for (const handle of this.handles) if (handle.state === "ready" && handle.child?.connected) handle.child.send({ type: "warm", language: "python" });
+  }
+
   run(task: RunTaskMessage): Promise<RunResult> {
     if (this.stopping) return Promise.reject(new ExecutorBusyError("shutting_down"));
     if (this.startError) return Promise.resolve(crashed(task.clock, `The executor could not start: ${this.startError.message}`));
@@ -309,6 +322,8 @@ export class ExecutorSupervisor {
       );
     }
     if (!this.started) void this.start().catch((error: unknown) => this.log("error", `executor: ${String(error)}`));
+    // The first Python run of a process that was not told Python is in use waits for a load.
+    if (task.language === "python") this.preparePython();
     return new Promise<RunResult>((resolve, reject) => {
       const startedAt = performance.now();
       const pending: PendingRun = {
@@ -457,6 +472,7 @@ export class ExecutorSupervisor {
           handle.child?.send({ type: "shutdown", graceMs: 0 });
           return;
         }
+        if (this.pythonWanted) handle.child?.send({ type: "warm", language: "python" });
         for (const waiter of this.readyWaiters) if (waiter()) this.readyWaiters.delete(waiter);
         this.drainWaiting();
         break;

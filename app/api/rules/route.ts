@@ -3,6 +3,7 @@ import { resolveLimits } from "@/server/contracts/limits";
 import { createRule, listRules } from "@/server/db/rules";
 import { isUniqueViolation } from "@/server/db/errors";
 import { starterSource } from "@/server/contracts/starter";
+import { preparePython } from "@/server/executor";
 import { conflict } from "@/server/http/errors";
 import { defineRoute, json, MAX_INPUT_BYTES, MAX_SOURCE_BYTES } from "@/server/http/handler";
 import { createRuleBodySchema, listRulesQuerySchema } from "@/server/http/contracts";
@@ -18,6 +19,8 @@ export const POST = defineRoute(
   async ({ body, user, client }) => {
     const language = body.language ?? "javascript";
     const limits = body.limits ?? {};
+    // Its author is about to run it: have the interpreters loaded by then.
+    if (language === "python") preparePython();
     try {
       const rule = await createRule({
         name: body.name,

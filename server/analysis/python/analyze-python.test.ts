@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeSource } from "../analyze";
 import { analyzePython, tokenize } from "./analyze-python";
+import policy from "./policy.json";
 import { BLOCKED_CASES, VALID_RULES } from "./python-cases";
 
 const codes = (source: string) => analyzePython(source).map((d) => `${d.code}@${d.line}:${d.column}`);
@@ -99,6 +100,14 @@ describe("analyzePython", () => {
     expect(result).toHaveLength(101);
     expect(result.slice(0, 100).every((d) => d.code === "RB620")).toBe(true);
     expect(result[100]).toMatchObject({ code: "RB605", severity: "warning", message: expect.stringContaining("200 more problems") });
+  });
+
+  it("takes the self-matching class-pattern types from policy.json (the list runner.py reads too)", () => {
+    const match = (cls: string) => analyzePython(`def rule(input, ctx):\n    match input:\n        case ${cls}(x):\n            return x\n    return 0\n`).filter((d) => d.code === "RB643");
+    for (const name of policy.selfMatchingTypes.names) expect(match(name)).toEqual([]);
+    const [refused] = match("Point");
+    expect(refused!.message).toContain("work only with bool, bytearray, bytes, dict, float, frozenset, int, list, set, str and tuple in a rule");
+    expect(refused!.message).not.toContain("{types}");
   });
 
   it("keeps the token contract the culprit fingerprint uses", () => {

@@ -9,11 +9,12 @@
 // CodeMirror uses): it never throws on bad input, its parse and tree walk are iterative, and it is
 // pure JavaScript that bundles for the browser.
 // Checked: imports (RB610 not allowed, RB611 relative, RB612 private names), blocked builtins
-// (RB620) and dunder names (RB621), blocked attributes (RB630: `.x`, decorators, attribute
-// patterns, str.format fields), blocked module members (RB631, through the module alias or a
-// from-import), getattr & co. by literal name (RB633) or computed name (RB632, warning), except
-// clauses (RB640, RB641), class-pattern keywords (RB642), the rule entry point (RB650, RB651),
-// global/nonlocal (RB652, warning).
+// (RB620), dunder names (RB621) and names reserved for the runtime's own code (RB622), blocked
+// attributes (RB630: `.x`, decorators, attribute patterns, str.format fields), blocked module
+// members (RB631, through the module alias, a from-import, a literal getattr name or a star
+// import), getattr & co. by literal name (RB633) or computed name (RB632, warning), except
+// clauses (RB640, RB641), class-pattern keywords (RB642) and positional class patterns (RB643),
+// the rule entry point (RB650, RB651), global/nonlocal (RB652, warning).
 // lezer's grammar rejects a few forms CPython 3.12 accepts (KNOWN_FALSE_POSITIVES below): those
 // are not reported, and since recovery may have skipped text there, the token backstop
 // (RB620/RB621/RB630 over the raw tokens) still runs over such a source. The opposite — lezer
@@ -38,13 +39,14 @@ interface PythonPolicy {
   blockedAttributes: { underscorePrefix: boolean; names: string[]; exceptNames: string[] };
   blockedMembers: { object: string; name: string; message: string }[];
   blockedExceptions: { names: string[] };
+  selfMatchingTypes: { names: string[] };
   checks: Record<string, Check>;
 }
 
 const POLICY = policyJson as unknown as PythonPolicy;
 const CHECK_KEYS = [
   "analyzerFailure", "syntaxError", "sourceTooLarge", "tooDeeplyNested", "tooManyProblems", "importNotAllowed", "relativeImport",
-  "importPrivateName", "blockedBuiltin", "dunderName", "blockedAttribute", "blockedMember", "dynamicAttributeName",
+  "importPrivateName", "blockedBuiltin", "dunderName", "reservedName", "blockedAttribute", "blockedMember", "dynamicAttributeName",
   "blockedAttributeName", "blockedException", "bareExcept", "blockedMatchAttribute", "positionalClassPattern", "missingRuleFunction", "ruleNotFunction",
   "globalStatement",
 ] as const;
@@ -52,9 +54,14 @@ type CheckKey = (typeof CHECK_KEYS)[number];
 for (const key of CHECK_KEYS) {
   if (!POLICY.checks[key]) throw new Error(`python policy: check ${key} is missing`);
 }
-const CHECKS = POLICY.checks as Record<CheckKey, Check>;
-/** The builtin types a positional class pattern matches by the subject itself (as runner.py's SELF_MATCHING_TYPES). */
-const SELF_MATCHING_TYPES = new Set(["bool", "bytearray", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"]);
+if (!POLICY.selfMatchingTypes?.names?.length) throw new Error("python policy: selfMatchingTypes is missing");
+/** The builtin types a positional class pattern matches by the subject itself (runner.py reads the same list). */
+const SELF_MATCHING_TYPES = new Set(POLICY.selfMatchingTypes.names);
+const SELF_MATCHING_TEXT = ((names: string[]) => `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`)([...SELF_MATCHING_TYPES].sort());
+const CHECKS = {
+  ...POLICY.checks,
+  positionalClassPattern: { ...POLICY.checks.positionalClassPattern!, message: POLICY.checks.positionalClassPattern!.message.replaceAll("{types}", SELF_MATCHING_TEXT) },
+} as Record<CheckKey, Check>;
 const ALLOWED = new Set(POLICY.allowedModules.map((m) => m.name));
 const ALLOWED_TEXT = [...ALLOWED].sort().join(", ");
 const BLOCKED_BUILTINS = new Map(POLICY.blockedBuiltins.map((b) => [b.name, b.message]));
@@ -62,6 +69,12 @@ const BLOCKED_ATTRIBUTES = new Set(POLICY.blockedAttributes.names);
 const UNDERSCORE_EXCEPTIONS = new Set(POLICY.blockedAttributes.exceptNames);
 const BLOCKED_MEMBERS = new Map(POLICY.blockedMembers.map((m) => [`${m.object}.${m.name}`, m.message]));
 const BLOCKED_EXCEPTIONS = new Set(POLICY.blockedExceptions.names);
+/** Per module, its refused members as a star import would bring them in (runner.py's STAR_REFUSED is computed from the module itself). */
+const STAR_REFUSED = new Map<string, string>();
+for (const member of [...POLICY.blockedMembers].sort((a, b) => a.name.localeCompare(b.name))) {
+  const listed = STAR_REFUSED.get(member.object);
+  STAR_REFUSED.set(member.object, listed ? `${listed}, ${member.name}` : member.name);
+}
 const ATTRIBUTE_FUNCTIONS = new Set(["getattr", "setattr", "delattr", "hasattr"]);
 
 /** Most bytes a Python rule may have. */
@@ -191,8 +204,14 @@ function attributeBlocked(name: string): boolean {
   return BLOCKED_ATTRIBUTES.has(name);
 }
 
+/** A name of the form __x__, as runner.py's transform refuses it (so `__` and `___` too). */
 function isDunder(name: string): boolean {
-  return name.length > 4 && name.startsWith("__") && name.endsWith("__");
+  return name.startsWith("__") && name.endsWith("__");
+}
+
+/** Names runner.py keeps for the code its transform writes (`__rbx_getattr__`, `__rbx_pv0`, …). */
+function isReserved(name: string): boolean {
+  return name.startsWith("__rbx");
 }
 
 const ESCAPES: Record<string, string> = { "\n": "", "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
@@ -517,6 +536,10 @@ class PythonAnalysis {
       this.report(CHECKS.dunderName, name, node.from, node.to);
       return;
     }
+    if (isReserved(name)) {
+      this.report(CHECKS.reservedName, name, node.from, node.to);
+      return;
+    }
     const imported = this.blockedImports.get(name);
     if (imported && !binding && !this.isParam(name)) this.report(CHECKS.blockedMember, imported, node.from, node.to);
   }
@@ -589,6 +612,13 @@ class PythonAnalysis {
     }
     for (i += 1; i < parts.length; i++) {
       const part = parts[i]!;
+      if (part.name === "*") {
+        // `from m import *` copies m's names in C, past the checks: the runtime refuses it for a
+        // module with refused members, and so does this.
+        const refused = STAR_REFUSED.get(module);
+        if (refused) this.report(CHECKS.blockedMember, `\`from ${module} import *\` is not available in a rule: it would bring in ${refused}, which a rule may not use. Import the names you use.`, part.from, part.to);
+        continue;
+      }
       if (part.name !== "VariableName") continue;
       const name = this.text(part);
       const local = parts[i + 1]?.name === "as" && parts[i + 2] ? this.text(parts[i + 2]!) : name;
@@ -628,6 +658,12 @@ class PythonAnalysis {
     }
     if (value !== undefined) {
       if (attributeBlocked(value)) this.report(CHECKS.blockedAttributeName, name, callee.from, callee.to);
+      // getattr(typing, "ForwardRef"): the runtime guard refuses reading the member by module and
+      // name. (hasattr answers False there instead; setattr and delattr are not reads.)
+      const target = args[0]!.length === 1 ? args[0]![0]! : undefined;
+      const module = target?.name === "VariableName" && !this.isParam(this.text(target)) ? this.modules.get(this.text(target)) : undefined;
+      const member = module && name === "getattr" ? BLOCKED_MEMBERS.get(`${module}.${value}`) : undefined;
+      if (member) this.report(CHECKS.blockedMember, member, literal!.from, literal!.to);
       return;
     }
     // One argument only (`getattr(*args)`) or a computed name: the runtime guard decides.

@@ -11,8 +11,10 @@
 // the heap up to the allocator's break; memory the run grew past that is zeroed. A new rule source
 // is compiled once and the snapshot retaken, so compiled code survives restores.
 // Escape is held by runner.py (guarded builtins, import allowlist, AST transform) and behind it
-// the executor process's wall; `js` and `pyodide_js` are unregistered and the JS globals Python
-// would see are an empty object.
+// the executor process's wall; `js` and `pyodide_js` are unregistered, the JS globals Python
+// would see are an empty object, and runner.py removes Pyodide's FFI packages (`pyodide`,
+// `_pyodide`, `_pyodide_core`, …) and its import hook from the import system once it is built.
+// This file needs none of them after that: it calls run_one and prepare, which return strings.
 // Time guard: the pool writes SIGINT into the lane's interrupt buffer at the run's limit (and again
 // until it answers); Python raises KeyboardInterrupt, the run ends as `timeout` and the interpreter
 // is reused. A run stuck in one C call (a huge integer power) never checks it: the pool's deadline

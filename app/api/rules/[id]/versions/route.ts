@@ -2,6 +2,7 @@ import { actorOf, recordAudit } from "@/server/db/audit";
 import { requireRule } from "@/server/db/rules";
 import { listRuleVersions, saveRuleVersion } from "@/server/db/versions";
 import { resolveLimits } from "@/server/contracts/limits";
+import { preparePython } from "@/server/executor";
 import { defineRoute, json, MAX_SOURCE_BYTES } from "@/server/http/handler";
 import { ruleParamsSchema, saveVersionBodySchema } from "@/server/http/contracts";
 
@@ -17,6 +18,7 @@ export const POST = defineRoute(
   async ({ params, body, user, client }) => {
     const rule = await requireRule(params.id);
     const limits = resolveLimits({ ...rule.limits, ...body.limits });
+    if (body.language === "python") preparePython();
     const version = await saveRuleVersion(params.id, { source: body.source, language: body.language, message: body.message, limits, author: user!.email });
     await recordAudit(actorOf(user), client.ip, {
       action: "version.save",
