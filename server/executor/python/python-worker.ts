@@ -32,6 +32,19 @@ import { jsonDepth, MAX_OUTPUT_DEPTH } from "../json-depth";
 import type { LaneInit, PoolToWorkerMessage, WorkerResultMessage, WorkerRunMessage } from "../protocol";
 import runnerSource from "./runner.py";
 
+// The intrinsics this file calls while it serves runs, captured at load, before any run (fifth
+// adversarial pass: a rule that reached pyodide.ffi replaced the realm's JSON.parse and forged the
+// outcome of every later run on the worker; JavaScript state is not part of the memory restore).
+// Behind that, hardenRealm() freezes the realm's intrinsics once the interpreter is loaded.
+const jsonParse = JSON.parse;
+const jsonStringify = JSON.stringify;
+const byteLength = Buffer.byteLength;
+const atomicsStore = Atomics.store;
+const atomicsLoad = Atomics.load;
+const atomicsWait = Atomics.wait;
+const performanceNow = performance.now.bind(performance);
+const getRandomValues = crypto.getRandomValues.bind(crypto);
+
 const MIB = 1024 * 1024;
 const WASM_PAGE = 65_536;
 const SIGINT = 2;
@@ -180,7 +193,7 @@ async function loadInterpreter(): Promise<Interpreter> {
       // not registered in this build
     }
   }
-  pyodide.globals.set("RULEBOX_POLICY_JSON", JSON.stringify(policy));
+  pyodide.globals.set("RULEBOX_POLICY_JSON", jsonStringify(policy));
   pyodide.runPython(runnerSource, { filename: "<rulebox>" });
   const runOne = pyodide.globals.get("run_one") as PyCallable;
   const prepare = pyodide.globals.get("prepare") as PyCallable;
@@ -197,9 +210,49 @@ function findMemory(module: EmscriptenModule): WebAssembly.Memory {
   return memory;
 }
 
+/**
+ * Freezes the worker realm's intrinsics (their prototypes and constructors) once the interpreter is
+ * loaded and before the first run: even code that reached JavaScript could then not change what
+ * this file, Pyodide or piscina call in a later run (JSON.parse, Array/String/typed-array methods,
+ * MessagePort.prototype.postMessage, Date.now, ...). The global bindings themselves stay writable
+ * (Node and piscina set globals), which is why the calls above use the captured references.
+ */
+function hardenRealm(): void {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const names = [
+    "Object", "Function", "Array", "String", "Number", "Boolean", "Symbol", "BigInt", "Math", "JSON", "Reflect",
+    "Atomics", "Promise", "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "Date", "RegExp",
+    "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError",
+    "ArrayBuffer", "SharedArrayBuffer", "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array",
+    "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+    "WebAssembly", "TextDecoder", "TextEncoder", "Buffer", "MessagePort", "MessageChannel", "EventTarget", "Event",
+  ];
+  // Error itself stays extensible: V8 and Pyodide write Error.stackTraceLimit when they make an
+  // error (a frozen Error broke PythonError); Error.prototype is frozen like the rest.
+  const frozen = new Set<unknown>([Error]);
+  const freeze = (value: unknown): void => {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null || frozen.has(value)) return;
+    frozen.add(value);
+    Object.freeze(value);
+    for (const key of Reflect.ownKeys(value as object)) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(value as object, key);
+      if (descriptor && "value" in descriptor) freeze(descriptor.value);
+    }
+    freeze(Object.getPrototypeOf(value));
+  };
+  const typedArray = Object.getPrototypeOf(Uint8Array) as unknown;
+  for (const value of [...names.map((name) => g[name]), Error.prototype, typedArray, Object.getPrototypeOf(function* () {}), Object.getPrototypeOf(async function () {}), Object.getPrototypeOf([][Symbol.iterator]())]) {
+    freeze(value);
+  }
+  for (const name of ["JSON", "Math", "Reflect", "Atomics", "WebAssembly", "Object", "Array", "Function", "String", "Date", "Buffer", "MessagePort"]) {
+    Object.defineProperty(g, name, { writable: false, configurable: false });
+  }
+}
+
 const booting: Promise<Interpreter> = bootInterpreter().then((interp) => {
   Date.now = () => runClock;
   takeSnapshot(interp);
+  hardenRealm();
   return interp;
 });
 // A failed start is reported to the pool by serveLane; this only keeps it from being unhandled.
@@ -220,7 +273,7 @@ let interpreterBroken = false;
 
 function randomSeed(): number {
   const words = new Uint32Array(2);
-  crypto.getRandomValues(words);
+  getRandomValues(words);
   return words[0]! * 0x100000 + (words[1]! >>> 12);
 }
 
@@ -230,14 +283,14 @@ function failure(message: WorkerRunMessage, outcome: WorkerResultMessage["outcom
 
 function toResult(message: WorkerRunMessage, text: string, durationMs: number, grown: number): WorkerResultMessage {
   const newline = text.indexOf("\n");
-  const meta = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as RunMeta;
+  const meta = jsonParse(newline < 0 ? text : text.slice(0, newline)) as RunMeta;
   let output = newline < 0 ? "" : text.slice(newline + 1);
   if (!OUTCOMES.has(meta.o)) throw new Error("outcome");
   const logs: LogEntry[] = (meta.logs ?? []).map(([, text]) => ({ level: "log", message: String(text) }));
   const result: WorkerResultMessage = { type: "result", id: message.id, outcome: meta.o, logs, logsTruncated: meta.lt === true, durationMs, memoryBytes: grown };
   if (meta.e) result.error = meta.e;
   if (meta.o === "ok" && output !== "") {
-    const size = Buffer.byteLength(output, "utf8");
+    const size = byteLength(output, "utf8");
     const depth = jsonDepth(output);
     if (size > message.maxOutputBytes) {
       result.outcome = "output_limit";
@@ -259,8 +312,8 @@ function toResult(message: WorkerRunMessage, text: string, durationMs: number, g
 }
 
 function runOnce(interp: Interpreter, interrupt: Int32Array, message: WorkerRunMessage): WorkerResultMessage {
-  const started = performance.now();
-  Atomics.store(interrupt, 0, 0);
+  const started = performanceNow();
+  atomicsStore(interrupt, 0, 0);
   runClock = message.clock;
   setCap(interp, message.memoryMb);
   const prepared = String(interp.prepare(message.code));
@@ -268,7 +321,7 @@ function runOnce(interp: Interpreter, interrupt: Int32Array, message: WorkerRunM
     // A new source, now compiled into the interpreter's cache: that becomes the clean state.
     takeSnapshot(interp);
   } else if (prepared !== "hit") {
-    return toResult(message, `${prepared}\n`, performance.now() - started, 0);
+    return toResult(message, `${prepared}\n`, performanceNow() - started, 0);
   }
   const text = String(
     interp.runOne(
@@ -285,7 +338,7 @@ function runOnce(interp: Interpreter, interrupt: Int32Array, message: WorkerRunM
     ),
   );
   const grown = Math.max(0, heapTop(interp.module) - snapshot!.heapTop);
-  return toResult(message, text, performance.now() - started, grown);
+  return toResult(message, text, performanceNow() - started, grown);
 }
 
 function handleRun(interp: Interpreter, interrupt: Int32Array, message: WorkerRunMessage): WorkerResultMessage {
@@ -318,10 +371,10 @@ export default async function serveLane(init: LaneInit): Promise<string> {
   interp.pyodide.setInterruptBuffer(interrupt);
   port.postMessage({ type: "ready" });
   for (;;) {
-    const seen = Atomics.load(wake, 0);
+    const seen = atomicsLoad(wake, 0);
     const received = receiveMessageOnPort(port);
     if (!received) {
-      Atomics.wait(wake, 0, seen);
+      atomicsWait(wake, 0, seen);
       continue;
     }
     const message = received.message as PoolToWorkerMessage;

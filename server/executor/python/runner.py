@@ -46,6 +46,7 @@ def _build_runner(policy_json, js_bridges):
         _builtins.hasattr, _builtins.isinstance, _builtins.issubclass, _builtins.iter, _builtins.len,
         _builtins.list, _builtins.max, _builtins.next, _builtins.object, _builtins.setattr, _builtins.sorted,
         _builtins.str, _builtins.tuple, _builtins.type, _builtins.vars)
+    (frozenset, id, RuntimeError) = (_builtins.frozenset, _builtins.id, _builtins.RuntimeError)  # fifth pass
 
     import ast
     import functools as _functools
@@ -96,10 +97,15 @@ def _build_runner(policy_json, js_bridges):
     def _check_field_name(name):
         if type(name) is not str or not name.isidentifier() or _keyword.iskeyword(name):
             raise TypeError("dataclass field names must be identifiers, not %r" % (name,))
+        # Fifth pass: nor names a rule could not read itself (asdict/replace read every field by name).
+        if name.startswith("_") or name in BLOCKED_ATTRIBUTE_NAMES:
+            raise TypeError("dataclass field names cannot begin with an underscore or be a refused attribute, not %r" % (name,))
 
     def _own_annotations(cls):
         if _annotationlib is not None:
-            annotations = _annotationlib.get_annotations(cls, format=_annotationlib.Format.FORWARDREF)
+            # VALUE only: FORWARDREF re-runs the class's __annotate__ with fake globals and the real
+            # builtins (fifth adversarial pass). An undefined name in an annotation is a NameError.
+            annotations = _annotationlib.get_annotations(cls, format=_annotationlib.Format.VALUE)
         else:
             annotations = cls.__dict__.get("__annotations__", {})
         if type(annotations) is not dict:
@@ -116,17 +122,20 @@ def _build_runner(policy_json, js_bridges):
                     continue
                 if type(fields) is not dict:
                     raise TypeError("a dataclass base's fields must be a dict")
+                _registered_dataclass(base)  # one this dataclass() made (fifth pass), or TypeError
                 for key, field in fields.items():
                     if type(field) is not _DataclassField:
                         raise TypeError("a dataclass base's fields must be dataclasses.Field")
                     _check_field_name(key)
                     _check_field_name(field.name)
             annotations = _own_annotations(c)
-            for name in annotations:
+            for name, annotation in annotations.items():
+                if name == "_" and annotation is _KW_ONLY:
+                    continue  # the `_: KW_ONLY` marker, not a field
                 _check_field_name(name)
             # What dataclasses reads next is exactly what was checked (no second __annotate__ call).
             c.__annotations__ = annotations
-            return _real_dataclass(c, **kwargs)
+            return _register_dataclass(_real_dataclass(c, **kwargs))
 
         return wrap if cls is None else wrap(cls)
 
@@ -213,9 +222,11 @@ def _build_runner(policy_json, js_bridges):
         # isinstance, not `type(obj) is`: copy's reconstruct can set a module's __class__ to a rule's
         # own ModuleType subclass (fourth adversarial pass).
         if isinstance(obj, _ModuleType):
-            message = BLOCKED_MEMBERS.get((_module_name(obj), name))
+            # By the module object's identity, never its (writable) __name__ (fifth pass).
+            message = BLOCKED_MEMBERS.get((_module_identity(obj), name))
             if message is not None:
                 raise AttributeError(message)
+        _check_alias(obj)
         if isinstance(obj, _ForwardRef) or (isinstance(obj, type) and issubclass(obj, _ForwardRef)):
             # A ForwardRef's evaluate() runs its string with eval() and the real builtins (Python
             # 3.14; `typing.List["..."]` makes one): nothing on it is for rules.
@@ -240,11 +251,16 @@ def _build_runner(policy_json, js_bridges):
         if type(value) is _BuiltinMethod and value.__name__ in ("format", "format_map") and isinstance(value.__self__, str):
             return _functools.partial(_safe_format if value.__name__ == "format" else _safe_format_map, value.__self__)
         if isinstance(value, _ModuleType):
-            module_name = _module_name(value)
-            if module_name not in ALLOWED_MODULES:
-                raise AttributeError("`%s` is a module a rule cannot use: only %s can be imported" % (module_name, ALLOWED_TEXT))
-            # The module as rules import it (dataclasses is a guarded copy).
+            module_name = _module_identity(value)
+            if module_name is None:
+                raise AttributeError("`%s` is a module a rule cannot use: only %s can be imported" % (_module_name(value), ALLOWED_TEXT))
+            # The module as rules import it (a shadow without the refused members).
             return MODULES[module_name]
+        message = _refused_value_message(value)
+        if message is not None:
+            raise AttributeError(message)
+        if value is type:
+            return _GuardedType
         if isinstance(value, _hidden_types):
             raise AttributeError(_attribute_message(name))
         return value
@@ -261,6 +277,7 @@ def _build_runner(policy_json, js_bridges):
             raise TypeError("attribute name must be a string")
         if _attribute_blocked(name):
             raise AttributeError(_attribute_message(name))
+        guarded_write_target(obj, name)
         _real_setattr(obj, name, value)
 
     def guarded_delattr(obj, name, /):
@@ -268,6 +285,7 @@ def _build_runner(policy_json, js_bridges):
             raise TypeError("attribute name must be a string")
         if _attribute_blocked(name):
             raise AttributeError(_attribute_message(name))
+        guarded_write_target(obj, name)
         _real_delattr(obj, name)
 
     def _import_refused(message):
@@ -291,7 +309,7 @@ def _build_runner(policy_json, js_bridges):
                 if message is not None:
                     raise _import_refused(message)
                 value = _real_getattr(module, item, None)
-                if type(value) is _ModuleType and value.__name__ not in ALLOWED_MODULES:
+                if isinstance(value, _ModuleType) and _module_identity(value) is None:
                     raise _import_refused('"%s.%s" cannot be imported: rules can only import %s' % (name, item, ALLOWED_TEXT))
             if "*" in fromlist:
                 # `from m import *` copies m.__all__ (or every public name) in C, past the guard:
@@ -301,6 +319,429 @@ def _build_runner(policy_json, js_bridges):
                     raise _import_refused("`from %s import *` is not available in a rule (it would bring in %s); import the names you use" % (name, refused))
             return module
         return MODULES[name.partition(".")[0]] if "." in name else module
+
+    # ---------------------------------------------------------------------------------------------
+    # Fifth adversarial pass (2026-12-08): modules by identity, shadow modules, checked dataclasses,
+    # copy and annotationlib. Self-contained: the guards below call into it.
+    #
+    # A module's refused members were looked up by its writable __name__ (`typing.__name__ = 'x'`
+    # freed get_type_hints), and objects that forward attribute reads (types.GenericAlias over a
+    # module, enum's descriptor redirect) handed them out from objects that are not modules. So:
+    #  - modules are known by identity, fixed here (real and shadow module object -> name);
+    #  - rules import shadow modules that simply lack the refused members (and the namespace
+    #    dunders: __builtins__, __loader__, __spec__, ...), so no relay finds them;
+    #  - the refused values themselves are refused by identity, whatever object hands them out.
+    _REAL_MODULES = _ReadOnly({name: sys.modules[name] for name in ALLOWED_MODULES})
+    _shadows = {}
+    _SHADOW_KEPT_DUNDERS = frozenset({"__name__", "__doc__", "__all__"})
+    _KW_ONLY = _REAL_MODULES["dataclasses"].KW_ONLY
+    _type_dict = type.__dict__["__dict__"].__get__
+    _type_mro = type.__dict__["__mro__"].__get__
+    _type_qualname = type.__dict__["__qualname__"].__get__
+
+    def _shadow_without_refused(name, module, overrides):
+        refused = {member for (owner, member) in BLOCKED_MEMBERS if owner == name}
+        shadow = types.ModuleType(name, module.__doc__)
+        namespace = _module_namespace(shadow)
+        for key, value in _module_namespace(module).items():
+            if key in refused or (key.startswith("__") and key not in _SHADOW_KEPT_DUNDERS):
+                continue
+            namespace[key] = value
+        namespace.update(overrides)
+        return shadow
+
+    _MODULE_IDS = {}  # id(module object) -> (module object, allowlisted name): real and shadow modules
+    for _name, _module in _REAL_MODULES.items():
+        _MODULE_IDS[id(_module)] = (_module, _name)
+
+    def _module_identity(module):
+        """The allowlisted name of a real or shadow module object, by identity (never its __name__)."""
+        entry = _MODULE_IDS.get(id(module))
+        return entry[1] if entry is not None and entry[0] is module else None
+
+    _REFUSED_VALUES = {}  # id(value) -> (value, message): the refused members, wherever they are read
+    for (_owner, _member), _message in BLOCKED_MEMBERS.items():
+        if _owner in _REAL_MODULES and _real_hasattr(_REAL_MODULES[_owner], _member):
+            _value = _real_getattr(_REAL_MODULES[_owner], _member)
+            _REFUSED_VALUES[id(_value)] = (_value, _message)
+
+    def _refused_value_message(value):
+        entry = _REFUSED_VALUES.get(id(value))
+        return entry[1] if entry is not None and entry[0] is value else None
+
+    # types.GenericAlias (`type(list[int])`, which takes any origin) and typing's aliases forward
+    # attribute reads to their origin: an alias's attributes are readable only over a real type (or
+    # one of typing's special forms), and typing's alias classes only as themselves.
+    _GenericAliasType = types.GenericAlias
+    _generic_alias_origin = _GenericAliasType.__dict__["__origin__"].__get__
+    _TypingAliasBase = _typing._BaseGenericAlias
+    _TypingSpecialForm = _typing._SpecialForm
+    _TYPING_ALIAS_TYPES = frozenset(
+        id(t) for t in vars(_typing).values() if isinstance(t, type) and issubclass(t, _TypingAliasBase)
+    )
+
+    def _check_alias(obj):
+        t = type(obj)
+        if issubclass(t, _GenericAliasType):
+            origin = _generic_alias_origin(obj)
+        elif issubclass(t, _TypingAliasBase):
+            if id(t) not in _TYPING_ALIAS_TYPES:
+                raise AttributeError("A subclass of typing's generic aliases has no attributes in a rule")
+            origin = _module_namespace_or_none(obj)
+        else:
+            return
+        if not (issubclass(type(origin), type) or type(origin) is _TypingSpecialForm):
+            raise AttributeError("A generic alias over %s (not a class) has no attributes in a rule" % type(origin).__name__)
+
+    _typing_alias_dict = _TypingAliasBase.__dict__["__dict__"].__get__
+
+    def _module_namespace_or_none(alias):
+        # typing's aliases keep __origin__ in the instance __dict__ (read through typing's own class).
+        return _typing_alias_dict(alias).get("__origin__")
+
+    # Writes: a rule cannot change a module's attributes (its __name__ keyed the refused members; its
+    # members are what other standard-library code calls), a dataclass Field (its name is what
+    # asdict/replace read), or a class that existed before the rule (json.JSONEncoder's separators,
+    # typing's internals). `obj.attr = v`, `del obj.attr`, `obj.attr op= v`, setattr and delattr.
+    def guarded_write_target(obj, /, name=None):
+        """`__rbx_wobj__(obj).attr = v` / `del __rbx_wobj__(obj).attr`: the object a rule writes to."""
+        if isinstance(obj, _ModuleType):
+            shadow = _module_identity(obj) is not None and MODULES.get(_module_identity(obj)) is obj
+            # A rule's own view of a module (its shadow) takes public names; its __name__ (which
+            # keyed the refused members) and any module the standard library itself uses, nothing.
+            if not shadow or name is None or name.startswith("_"):
+                raise AttributeError("A rule cannot change %s of a module" % ("this attribute" if shadow else "the attributes"))
+        elif isinstance(obj, _DataclassField):
+            raise TypeError("A rule cannot change a dataclass field (asdict/replace read fields by name)")
+        elif obj is _GuardedType or obj is _GuardedTypeMeta:
+            raise AttributeError("A rule cannot change `type`")
+        return obj
+
+    import operator as _operator_real  # noqa: E402  (the real module: the shadow is what rules get)
+
+    _INPLACE_OPERATORS = {
+        "Add": _operator_real.iadd, "Sub": _operator_real.isub, "Mult": _operator_real.imul,
+        "MatMult": _operator_real.imatmul, "Div": _operator_real.itruediv, "FloorDiv": _operator_real.ifloordiv,
+        "Mod": _operator_real.imod, "Pow": _operator_real.ipow, "LShift": _operator_real.ilshift,
+        "RShift": _operator_real.irshift, "BitAnd": _operator_real.iand, "BitOr": _operator_real.ior,
+        "BitXor": _operator_real.ixor,
+    }
+
+    def guarded_augattr(obj, name, op, value, /):
+        """`obj.attr op= value`: the read goes through the read guard (a bare AugAssign's LOAD_ATTR
+        would hand the raw attribute to the right operand's __radd__), the write through the write guard."""
+        guarded_write_target(obj, name)
+        guarded_setattr(obj, name, _INPLACE_OPERATORS[op](guarded_getattr(obj, name), value))
+
+    # `type` as rules see it (fifth pass): type(x) and isinstance/issubclass/subclassing as the real
+    # one, but a class made at run time (type(name, bases, ns), or calling a rule's metaclass) may not
+    # carry dunder names in its namespace other than the special methods a class body may define:
+    # `__annotate__` (annotationlib), `__dataclass_fields__` (dataclasses), `__reduce_ex__` (copy),
+    # `__slots__`/`__match_args__`/`__annotations__`... (Other metaclasses, and the real type reached
+    # as `SomeMeta.mro()[1]`, are not covered here: those consumers check for themselves.)
+    _real_type = type
+    # What a class body's namespace holds besides its own names (the compiler's keys), and the data
+    # dunders whose consumers check them themselves (__annotations__: the guarded dataclass() and
+    # namedtuple check the names; __match_args__: class patterns match builtin types only).
+    _COMPILER_CLASS_KEYS = frozenset({"__module__", "__qualname__", "__doc__", "__firstlineno__", "__static_attributes__", "__classcell__", "__classdictcell__", "__type_params__", "__orig_bases__", "__annotate__", "__annotate_func__", "__annotations__", "__match_args__"})
+    _dict_keys = dict.keys
+    _dict_get = dict.get
+
+    def _check_class_namespace(namespace):
+        if not isinstance(namespace, dict):
+            return
+        for key in _dict_keys(namespace):
+            if type(key) is not str or not (key.startswith("__") and key.endswith("__")) or key in ALLOWED_DUNDER_METHODS:
+                continue
+            value = _dict_get(namespace, key)
+            if key in _COMPILER_CLASS_KEYS:
+                if key == "__module__" and type(value) is str:
+                    continue
+                if key in ("__annotate__", "__annotate_func__"):
+                    # Only the compiler's own (a class body's annotations), never a rule's function.
+                    if type(value) is types.FunctionType and value.__code__.co_name == "__annotate__" and value.__code__.co_filename == RULE_FILENAME:
+                        continue
+                    if value is None:
+                        continue
+                elif key != "__module__":
+                    continue
+            raise TypeError("A class made at run time cannot set `%s` (special methods a rule may define: %s)" % (key, ALLOWED_DUNDER_TEXT))
+
+    class _GuardedTypeMeta(type):
+        def __call__(cls, *args, **kwargs):
+            if cls is _GuardedType and len(args) == 1 and not kwargs:
+                result = _real_type(args[0])
+                return _GuardedType if result is _real_type else result
+            if len(args) == 3:
+                _check_class_namespace(args[2])
+            if cls is _GuardedType:
+                return _real_type(*args, **kwargs)
+            return _real_type.__call__(cls, *args, **kwargs)
+
+        def __instancecheck__(cls, obj):
+            if cls is _GuardedType:
+                return isinstance(obj, _real_type)
+            return _real_type.__instancecheck__(cls, obj)
+
+        def __subclasscheck__(cls, sub):
+            if cls is _GuardedType:
+                return issubclass(sub, _real_type)
+            return _real_type.__subclasscheck__(cls, sub)
+
+    _GuardedType = _GuardedTypeMeta("type", (type,), {"__module__": "builtins", "__doc__": type.__doc__})
+
+    # Imports compile to calls of these (not IMPORT_NAME, which takes __import__ from whatever builtins
+    # the running frame has: annotationlib's fake-globals re-run of a rule function had the real ones).
+    def guarded_import_module(name, bind_top, /):
+        """`import a.b` (bind_top: binds `a`) and `import a.b as c` (binds the module a.b)."""
+        module = guarded_import(name)
+        return module if bind_top else MODULES[name]
+
+    def guarded_import_from(name, names, level, /):
+        """`from m import a, b`: the values, in order."""
+        module = guarded_import(name, None, None, names, level)
+        values = []
+        for item in names:
+            try:
+                values.append(guarded_getattr(module, item))
+            except AttributeError as error:
+                raise ImportError("cannot import name %r from %r (%s)" % (item, name, error)) from None
+        return tuple(values)
+
+    # Checked dataclasses. asdict/astuple/replace/fields read `getattr(obj, field.name)` for every
+    # Field in `type(obj).__dataclass_fields__`; both were the rule's to choose. Only classes the
+    # guarded dataclass() made are dataclasses here (a registry, by identity), their Fields are the
+    # ones it registered, with the names it checked, and every field is read through the read guard.
+    _dc = _REAL_MODULES["dataclasses"]
+    _DC_FIELD, _DC_CLASSVAR, _DC_INITVAR, _DC_MISSING = _dc._FIELD, _dc._FIELD_CLASSVAR, _dc._FIELD_INITVAR, _dc.MISSING
+    _DC_ATOMIC = _dc._ATOMIC_TYPES
+    _DATACLASSES = {}  # id(cls) -> (cls, its __dataclass_fields__ dict, ((Field, name), ...))
+
+    def _register_dataclass(cls):
+        fields = _type_dict(cls).get("__dataclass_fields__")
+        if type(fields) is not dict:
+            raise TypeError("dataclass() did not make a dataclass")
+        entries = tuple((f, f.name) for f in fields.values())
+        for field, name in entries:
+            if type(field) is not _DataclassField:
+                raise TypeError("a dataclass's fields must be dataclasses.Field")
+            _check_field_name(name)
+        _DATACLASSES[id(cls)] = (cls, fields, entries)
+        # copy.replace(obj) calls cls.__replace__: the checked one.
+        type.__setattr__(cls, "__replace__", _dc_replace)
+        return cls
+
+    def _registered_dataclass(cls):
+        """The registry entry of the dataclass whose fields `cls` has (through its MRO), None when it
+        has none; TypeError for a __dataclass_fields__ the guarded dataclass() did not make."""
+        for klass in _type_mro(cls):
+            fields = _type_dict(klass).get("__dataclass_fields__")
+            if fields is None:
+                continue
+            entry = _DATACLASSES.get(id(klass))
+            if entry is None or entry[0] is not klass or entry[1] is not fields:
+                raise TypeError("`%s` is not a dataclass made by dataclasses.dataclass() in this rule" % _type_qualname(klass))
+            if len(fields) != len(entry[2]):
+                raise TypeError("a dataclass's fields were changed")
+            for field, name in entry[2]:
+                if field.name != name or fields.get(name) is not field:
+                    raise TypeError("a dataclass's fields were changed")
+            return entry
+        return None
+
+    def _instance_fields(obj):
+        entry = _registered_dataclass(type(obj))
+        return None if entry is None else [f for f, _ in entry[2] if f._field_type is _DC_FIELD]
+
+    def _dc_fields(class_or_instance):
+        cls = class_or_instance if isinstance(class_or_instance, type) and issubclass(type(class_or_instance), type) else type(class_or_instance)
+        entry = _registered_dataclass(cls)
+        if entry is None:
+            raise TypeError("must be called with a dataclass type or instance")
+        return tuple(f for f, _ in entry[2] if f._field_type is _DC_FIELD)
+
+    def _dc_asdict(obj, *, dict_factory=dict):
+        if isinstance(obj, type) or _instance_fields(obj) is None:
+            raise TypeError("asdict() should be called on dataclass instances")
+        return _asdict_inner(obj, dict_factory)
+
+    def _asdict_inner(obj, dict_factory):
+        obj_type = type(obj)
+        if obj_type in _DC_ATOMIC:
+            return obj
+        fields = None if isinstance(obj, type) else _instance_fields(obj)
+        if fields is not None:
+            items = [(f.name, _asdict_inner(guarded_getattr(obj, f.name), dict_factory)) for f in fields]
+            return dict(items) if dict_factory is dict else dict_factory(items)
+        if isinstance(obj, tuple) and _real_hasattr(obj, "_fields"):
+            return obj_type(*[_asdict_inner(v, dict_factory) for v in obj])
+        if isinstance(obj, (list, tuple)):
+            return obj_type(_asdict_inner(v, dict_factory) for v in obj)
+        if isinstance(obj, dict):
+            if _real_hasattr(obj_type, "default_factory"):
+                result = obj_type(guarded_getattr(obj, "default_factory"))
+                for k, v in obj.items():
+                    result[_asdict_inner(k, dict_factory)] = _asdict_inner(v, dict_factory)
+                return result
+            return obj_type((_asdict_inner(k, dict_factory), _asdict_inner(v, dict_factory)) for k, v in obj.items())
+        return _copy_deepcopy(obj)
+
+    def _dc_astuple(obj, *, tuple_factory=tuple):
+        if isinstance(obj, type) or _instance_fields(obj) is None:
+            raise TypeError("astuple() should be called on dataclass instances")
+        return _astuple_inner(obj, tuple_factory)
+
+    def _astuple_inner(obj, tuple_factory):
+        obj_type = type(obj)
+        if obj_type in _DC_ATOMIC:
+            return obj
+        fields = None if isinstance(obj, type) else _instance_fields(obj)
+        if fields is not None:
+            return tuple_factory([_astuple_inner(guarded_getattr(obj, f.name), tuple_factory) for f in fields])
+        if isinstance(obj, tuple) and _real_hasattr(obj, "_fields"):
+            return obj_type(*[_astuple_inner(v, tuple_factory) for v in obj])
+        if isinstance(obj, (list, tuple)):
+            return obj_type(_astuple_inner(v, tuple_factory) for v in obj)
+        if isinstance(obj, dict):
+            if _real_hasattr(obj_type, "default_factory"):
+                result = obj_type(guarded_getattr(obj, "default_factory"))
+                for k, v in obj.items():
+                    result[_astuple_inner(k, tuple_factory)] = _astuple_inner(v, tuple_factory)
+                return result
+            return obj_type((_astuple_inner(k, tuple_factory), _astuple_inner(v, tuple_factory)) for k, v in obj.items())
+        return _copy_deepcopy(obj)
+
+    def _dc_replace(obj, /, **changes):
+        entry = None if isinstance(obj, type) else _registered_dataclass(type(obj))
+        if entry is None:
+            raise TypeError("replace() should be called on dataclass instances")
+        for f, name in entry[2]:
+            if f._field_type is _DC_CLASSVAR:
+                continue
+            if not f.init:
+                if name in changes:
+                    raise TypeError(f"field {name} is declared with init=False, it cannot be specified with replace()")
+                continue
+            if name not in changes:
+                if f._field_type is _DC_INITVAR and f.default is _DC_MISSING:
+                    raise TypeError(f"InitVar {name!r} must be specified with replace()")
+                changes[name] = guarded_getattr(obj, name)
+        return type(obj)(**changes)
+
+    _shadows["dataclasses"] = _shadow_without_refused(
+        "dataclasses", _dc,
+        {"dataclass": _guarded_dataclass, "fields": _dc_fields, "asdict": _dc_asdict, "astuple": _dc_astuple, "replace": _dc_replace},
+    )
+
+    # copy: _reconstruct calls the reduce value's callable and sets the state it names on what it
+    # returns (setattr, __dict__.update). A reduce value is used only when it comes from a class that
+    # existed before the rule (the runner's, the standard library's: their reduce methods build fresh
+    # objects of the object's own type) or from the few standard-library functions dataclasses and enum
+    # put on a rule's class; a rule's own __reduce_ex__/__reduce__/__getstate__/__getnewargs__ (also
+    # through type(name, bases, ns)) is refused. The state's names may not be dunders, and the
+    # callable may not hand back a module or a class.
+    _copy_real = _REAL_MODULES["copy"]
+    _copy_deepcopy = _copy_real.deepcopy
+    _real_reconstruct = _copy_real._reconstruct
+    _REDUCE_METHOD_NAMES = ("__reduce_ex__", "__reduce__", "__getstate__", "__getnewargs_ex__", "__getnewargs__")
+
+    def _stdlib_codes():
+        codes = {_dc._dataclass_getstate.__code__, _dc._dataclass_setstate.__code__}
+        for const in _REAL_MODULES["enum"]._make_class_unpicklable.__code__.co_consts:
+            if isinstance(const, types.CodeType):
+                codes.add(const)
+        return frozenset(codes)
+
+    _REDUCE_CODES_ON_RULE_CLASSES = _stdlib_codes()
+
+    def _check_reduce_provider(cls):
+        for name in _REDUCE_METHOD_NAMES:
+            for klass in _type_mro(cls):
+                namespace = _type_dict(klass)
+                if name not in namespace:
+                    continue
+                if _is_trusted_type(klass):
+                    break
+                value = namespace[name]
+                if type(value) is types.FunctionType and value.__code__ in _REDUCE_CODES_ON_RULE_CLASSES:
+                    break
+                raise TypeError("copy cannot use `%s` of `%s`: a rule's class cannot define how it is copied (define __copy__/__deepcopy__ instead)" % (name, _type_qualname(klass)))
+
+    def _check_state_names(state):
+        if isinstance(state, dict):
+            for key in state:
+                if type(key) is not str or key.startswith("__"):
+                    raise TypeError("copy cannot set the attribute %r" % (key,))
+
+    def _checked_reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, *, deepcopy=_copy_deepcopy):
+        _check_reduce_provider(type(x))
+        if isinstance(state, tuple) and len(state) == 2:
+            _check_state_names(state[0])
+            _check_state_names(state[1])
+        else:
+            _check_state_names(state)
+
+        def make(*args):
+            made = func(*args)
+            if isinstance(made, (_ModuleType, type)):
+                raise TypeError("copy cannot reconstruct into a module or a class")
+            return made
+
+        return _real_reconstruct(x, memo, make, args, state, listiter, dictiter, deepcopy=deepcopy)
+
+    _copy_real._reconstruct = _checked_reconstruct
+
+    def _copy_replace(obj, /, **changes):
+        if not isinstance(obj, type) and _registered_dataclass(type(obj)) is not None:
+            return _dc_replace(obj, **changes)
+        return _copy_real.replace(obj, **changes)
+
+    # annotationlib (3.14) evaluates FORWARDREF/STRING by building a NEW function from the annotate
+    # function's code with fake globals, and CPython gives it the builder's (the real) builtins. A
+    # rule's annotate function (any callable that is not the standard library's) is only ever called as
+    # itself, with VALUE; and no function is ever built from a rule's code (audit hook below).
+    def _trusted_function(f):
+        return type(f) is types.FunctionType and f.__code__.co_filename != RULE_FILENAME
+
+    if _annotationlib is not None:
+        _real_call_annotate_function = _annotationlib.call_annotate_function
+        _FORMAT = _annotationlib.Format
+
+        def _call_annotate_function(annotate, format, *, owner=None, _is_evaluate=False):
+            if _trusted_function(annotate):
+                return _real_call_annotate_function(annotate, format, owner=owner, _is_evaluate=_is_evaluate)
+            if format == _FORMAT.VALUE_WITH_FAKE_GLOBALS:
+                raise ValueError("The VALUE_WITH_FAKE_GLOBALS format is for internal use only")
+            value = annotate(_FORMAT.VALUE)
+            if format == _FORMAT.STRING:
+                return _annotationlib.type_repr(value) if _is_evaluate else _annotationlib.annotations_to_string(value)
+            return value
+
+        _annotationlib.call_annotate_function = _call_annotate_function
+
+    def _audit(event, args):
+        if event == "function.__new__":
+            code = args[0] if args else None
+            if type(code) is types.CodeType and code.co_filename == RULE_FILENAME:
+                raise RuntimeError("A rule's code cannot be made into another function")
+        elif event == "object.__setattr__" and len(args) >= 2 and args[1] == "__class__":
+            if isinstance(args[0], (_ModuleType, _DataclassField, type)):
+                raise TypeError("The class of a module or a dataclass field cannot be changed")
+
+    sys.addaudithook(_audit)
+
+    for _name, _module in _REAL_MODULES.items():
+        if _name not in _shadows:
+            _shadows[_name] = _shadow_without_refused(_name, _module, {"replace": _copy_replace} if _name == "copy" else {})
+        _MODULE_IDS[id(_shadows[_name])] = (_shadows[_name], _name)
+    # What rules import: the shadows (and guarded_getattr hands out a module only as its shadow).
+    MODULES = _ReadOnly(_shadows)
+    # The classes that existed before any rule (the trusted ones: filled at the end of this file).
+    _TRUSTED_TYPES = {}
+
+    def _is_trusted_type(cls):
+        return _TRUSTED_TYPES.get(id(cls)) is cls
+
 
     def _star_names(module):
         names = getattr(module, "__all__", None)
@@ -362,12 +803,32 @@ def _build_runner(policy_json, js_bridges):
         __rbx_getattr__=guarded_getattr,
         __rbx_catchable__=guarded_catchable,
         __rbx_ns__=types.SimpleNamespace,
+        __rbx_wobj__=guarded_write_target,
+        type=_GuardedType,
+        __rbx_augattr__=guarded_augattr,
+        __rbx_import__=guarded_import_module,
+        __rbx_import_from__=guarded_import_from,
     )
 
     # ---------------------------------------------------------------------------------------------
     # The compile-time transform. Names written in the source are checked here (so a refusal points
     # at the line); what depends on values (module members, str.format) is checked by the guards.
     ALLOWED_DUNDER_NAMES = frozenset({"__name__"})
+    # The special methods a rule's class may define (fifth pass): the ordinary protocols, whose
+    # results the interpreter only uses as values. Not: __reduce__/__reduce_ex__/__getstate__/
+    # __setstate__/__getnewargs__ (copy), __annotate__ (annotationlib), __getattribute__/__setattr__/
+    # __delattr__, __instancecheck__/__subclasscheck__/__mro_entries__/__prepare__, __del__, ...
+    ALLOWED_DUNDER_METHODS = frozenset(
+        "__%s__" % name for name in (
+            "init post_init new del repr str format bytes hash bool eq ne lt le gt ge call len length_hint iter next "
+            "reversed contains getitem setitem delitem missing enter exit aenter aexit aiter anext await copy "
+            "deepcopy getattr get set delete set_name init_subclass class_getitem index int float complex round "
+            "trunc floor ceil neg pos abs invert add radd iadd sub rsub isub mul rmul imul matmul rmatmul imatmul "
+            "truediv rtruediv itruediv floordiv rfloordiv ifloordiv mod rmod imod divmod rdivmod pow rpow ipow "
+            "lshift rlshift ilshift rshift rrshift irshift and rand iand or ror ior xor rxor ixor"
+        ).split()
+    )
+    ALLOWED_DUNDER_TEXT = ", ".join(sorted(ALLOWED_DUNDER_METHODS - {"__%s__" % n for n in "radd iadd rsub isub rmul imul rmatmul imatmul rtruediv itruediv rfloordiv ifloordiv rmod imod rdivmod rpow ipow rlshift ilshift rrshift irshift rand iand ror ior rxor ixor".split()})) + " and the reflected/in-place operators"
     # The builtin types a positional class pattern matches by the subject itself (no attribute read).
     SELF_MATCHING_TYPES = frozenset(POLICY["selfMatchingTypes"]["names"])
     _MATCH_SELF = 1 << 22  # Py_TPFLAGS_MATCH_SELF: what makes `case int(n):` bind the subject itself
@@ -430,7 +891,47 @@ def _build_runner(policy_json, js_bridges):
             if isinstance(node.ctx, ast.Load):
                 call = ast.Call(func=ast.Name(id="__rbx_getattr__", ctx=ast.Load()), args=[node.value, ast.Constant(value=node.attr)], keywords=[])
                 return ast.copy_location(call, node)
+            # `obj.attr = v`, `del obj.attr` (and for/with/unpacking targets): the object goes
+            # through the write guard (no module, dataclass Field or builtin/standard-library class).
+            node.value = ast.copy_location(ast.Call(func=ast.Name(id="__rbx_wobj__", ctx=ast.Load()), args=[node.value, ast.Constant(value=node.attr)], keywords=[]), node.value)
             return node
+
+        def visit_AugAssign(self, node):
+            # `obj.attr op= v` reads the attribute with a bare LOAD_ATTR (its value would reach the
+            # right operand's __radd__ unguarded): a call that reads and writes through the guards.
+            if not isinstance(node.target, ast.Attribute):
+                self.generic_visit(node)
+                return node
+            target = node.target
+            if _attribute_blocked(target.attr):
+                raise PolicyViolation(_attribute_message(target.attr), target)
+            args = [self.visit(target.value), ast.Constant(value=target.attr), ast.Constant(value=type(node.op).__name__), self.visit(node.value)]
+            call = ast.Call(func=ast.Name(id="__rbx_augattr__", ctx=ast.Load()), args=args, keywords=[])
+            return ast.copy_location(ast.Expr(value=ast.copy_location(call, node)), node)
+
+        # Imports become calls of the import guard (not IMPORT_NAME, which takes __import__ from the
+        # running frame's builtins: annotationlib's fake-globals re-run of a rule's function had the
+        # real ones, fifth pass). `from m import *` stays a statement (module level only, where the
+        # frame's builtins are always the rule's).
+        def visit_Import(self, node):
+            statements = []
+            for alias in node.names:
+                self.visit_alias(alias)
+                bind_top = alias.asname is None
+                target = alias.name.partition(".")[0] if bind_top else alias.asname
+                call = ast.Call(func=ast.Name(id="__rbx_import__", ctx=ast.Load()), args=[ast.Constant(value=alias.name), ast.Constant(value=bind_top)], keywords=[])
+                statements.append(ast.copy_location(ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=ast.copy_location(call, node)), node))
+            return statements
+
+        def visit_ImportFrom(self, node):
+            for alias in node.names:
+                self.visit_alias(alias)
+            if "*" in [alias.name for alias in node.names]:
+                return node
+            names = ast.Tuple(elts=[ast.Constant(value=alias.name) for alias in node.names], ctx=ast.Load())
+            call = ast.Call(func=ast.Name(id="__rbx_import_from__", ctx=ast.Load()), args=[ast.Constant(value=node.module or ""), names, ast.Constant(value=node.level or 0)], keywords=[])
+            targets = ast.Tuple(elts=[ast.Name(id=alias.asname or alias.name, ctx=ast.Store()) for alias in node.names], ctx=ast.Store())
+            return ast.copy_location(ast.Assign(targets=[targets], value=ast.copy_location(call, node)), node)
 
         def visit_ExceptHandler(self, node):
             self.generic_visit(node)
@@ -461,6 +962,12 @@ def _build_runner(policy_json, js_bridges):
         def _check_def_name(self, node):
             if node.name.startswith("__rbx"):
                 raise PolicyViolation("`%s` is reserved" % node.name, node)
+            # Dunder methods other than the ordinary protocol ones are instructions to the standard
+            # library, not code it merely calls: __reduce_ex__ told copy what to set on which object,
+            # __annotate__ was re-run by annotationlib with the real builtins (fifth pass).
+            name = node.name
+            if name.startswith("__") and name.endswith("__") and name not in ALLOWED_DUNDER_METHODS:
+                raise PolicyViolation("`def %s` is not available in a rule (special methods a rule may define: %s)" % (name, ALLOWED_DUNDER_TEXT), node)
 
         def visit_FunctionDef(self, node):
             self._check_def_name(node)
@@ -798,6 +1305,18 @@ def _build_runner(policy_json, js_bridges):
     # module up by a class's __module__ (enum.global_enum wrote members into it, overwriting the
     # guards' own helpers: third adversarial pass) must not find it.
     sys.modules.pop("__main__", None)
+
+    # The classes that exist now (builtin, standard library, Pyodide's, the runner's) are the trusted
+    # ones (fifth pass): a rule cannot write their attributes, and copy uses only their reduce methods.
+    # Held here, so no id is ever reused by a rule's class.
+    _trusted = {}
+    _pending = [object]
+    while _pending:
+        _cls = _pending.pop()
+        if id(_cls) not in _trusted:
+            _trusted[id(_cls)] = _cls
+            _pending.extend(type.__subclasses__(_cls))
+    _TRUSTED_TYPES = _ReadOnly(_trusted)
 
     return run_one, prepare, _base_builtins
 
