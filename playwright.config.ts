@@ -72,7 +72,7 @@ export default defineConfig({
       HOSTNAME: "127.0.0.1",
       DATABASE_URL: databaseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
-      // e2e/python.spec.ts writes Python rules, whatever the default.
+      // e2e/python.spec.ts writes Python rules (off by default).
       RULEBOX_PYTHON_RULES: "on",
     },
   },

@@ -292,7 +292,8 @@ say(`processPerRun  c1 ${JSON.stringify(results.processPerRun.c1)}\n            
 const { ExecutorSupervisor } = await loadSupervisor();
 const log = (level, message) => (level === "info" ? undefined : process.stderr.write(`${message}\n`));
 async function benchExecutorConfig(executors) {
-  const supervisor = new ExecutorSupervisor({ log, ...(executors ? { executors } : {}) });
+  // Python rules are off by default (server/contracts/languages.ts); the bench measures them on.
+  const supervisor = new ExecutorSupervisor({ log, env: { ...process.env, RULEBOX_PYTHON_RULES: "on" }, ...(executors ? { executors } : {}) });
   await supervisor.ready(60_000, { all: true });
   // Python interpreters load in the background after readiness (seconds of CPU): let them finish
   // first, or the JavaScript figures would share the cores with them.

@@ -24,7 +24,7 @@ export async function startRulebox(): Promise<void> {
   installGracefulShutdown();
   installExecuteListener();
   try {
-    console.log(`rulebox: Python rules ${pythonRulesEnabled() ? "on" : "off (RULEBOX_PYTHON_RULES=off)"}`);
+    console.log(`rulebox: Python rules ${pythonRulesEnabled() ? "on (RULEBOX_PYTHON_RULES=on)" : "off (RULEBOX_PYTHON_RULES=on turns them on)"}`);
   } catch (err) {
     console.error(`rulebox: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

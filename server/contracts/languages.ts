@@ -1,14 +1,16 @@
-// Which rule languages this server runs. JavaScript and TypeScript always; Python unless the
-// operator turns it off with RULEBOX_PYTHON_RULES=off. Python's sandbox has layers of its own
-// (docs/security.md "Python rules"): its guards have been bypassed by adversarial reviews more than
-// once, each time fixed and pinned, so an operator who does not need Python can refuse it outright.
+// Which rule languages this server runs. JavaScript and TypeScript always; Python only when the
+// operator turns it on with RULEBOX_PYTHON_RULES=on. Off by default, and deliberately: Python's
+// sandbox has layers of its own (docs/security.md "Python rules"), and each of six adversarial
+// passes on 2026-12-08 got past its guards (every hole fixed and pinned by a test since, but the
+// rate says more are likely). Isolation per run comes before the feature: an operator opts in,
+// knowing what an unknown escape would reach.
 // Read by the app (routes, runRule, pages), and by the executor child (it refuses Python runs on
 // its own when off). No "server-only": the executor bundle imports it too.
 import { z } from "zod";
 import type { Language } from "./run";
 
 const languagesEnvSchema = z.object({
-  RULEBOX_PYTHON_RULES: z.enum(["on", "off"], { message: 'RULEBOX_PYTHON_RULES must be "on" or "off"' }).default("on"),
+  RULEBOX_PYTHON_RULES: z.enum(["on", "off"], { message: 'RULEBOX_PYTHON_RULES must be "on" or "off"' }).default("off"),
 });
 
 /** Whether Python rules may be created, saved and run here; throws a readable error for a bad setting. */
@@ -23,7 +25,8 @@ export function enabledLanguages(env: Record<string, string | undefined> = proce
   return pythonRulesEnabled(env) ? ["typescript", "javascript", "python"] : ["typescript", "javascript"];
 }
 
-export const PYTHON_OFF_MESSAGE = "Python rules are turned off on this server (RULEBOX_PYTHON_RULES=off); an operator can turn them on with RULEBOX_PYTHON_RULES=on";
+export const PYTHON_OFF_MESSAGE =
+  'Python rules are turned off on this server; an operator turns them on with RULEBOX_PYTHON_RULES=on (off by default: docs/security.md "Python rules" says what turning them on accepts)';
 
 /** A run of a language this server does not run (HTTP 409, reason `language_disabled`). */
 export class LanguageDisabledError extends Error {

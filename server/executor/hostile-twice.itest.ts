@@ -159,7 +159,7 @@ suite(
   false,
   async () => {
     execFileSync(process.execPath, [path.join(ROOT, "scripts/build-executor.mjs"), "--quiet", "--if-stale"], { stdio: "inherit" });
-    supervisor = new ExecutorSupervisor({ distDir: path.join(ROOT, ".executor-dist"), log: () => {} });
+    supervisor = new ExecutorSupervisor({ distDir: path.join(ROOT, ".executor-dist"), log: () => {}, env: { ...process.env, RULEBOX_PYTHON_RULES: "on" } });
     await supervisor.ready(60_000);
     const active = supervisor;
     return (attack) => active.run({ source: attack.source, language: attack.language ?? "javascript", input: attack.input ?? null, limits: { ...LIMITS, ...attack.limits }, clock: 0 });

@@ -29,7 +29,7 @@ describe("Python interpreters on demand", () => {
     supervisor = new ExecutorSupervisor({
       distDir: path.join(ROOT, ".executor-dist"),
       log: () => {},
-      env: { ...process.env, RULEBOX_EXECUTORS: "2", RULEBOX_POOL_PYTHON_MIN_THREADS: "1" },
+      env: { ...process.env, RULEBOX_EXECUTORS: "2", RULEBOX_POOL_PYTHON_MIN_THREADS: "1", RULEBOX_PYTHON_RULES: "on" },
     });
     await supervisor.ready(60_000, { all: true });
   });

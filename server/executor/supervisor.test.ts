@@ -99,6 +99,13 @@ describe("ExecutorSupervisor (live child process)", () => {
     expect(stats.runLatencyMs.counts.reduce((a, b) => a + b, 0)).toBe(stats.runLatencyMs.count);
   });
 
+  it("refuses a Python run in the executor itself while Python rules are off (the default)", async () => {
+    expect(process.env.RULEBOX_PYTHON_RULES ?? "").not.toBe("on");
+    const result = await supervisor.run({ ...task("def rule(input, ctx):\n    return 1\n", null), language: "python" });
+    expect(result).toMatchObject({ outcome: "crashed", error: { message: expect.stringMatching(/Python rules are turned off on this server/) } });
+    expect((await supervisor.stats()).pool.threads).toBe((await supervisor.stats()).pool.readyThreads); // no interpreter started
+  });
+
   it("answers a malformed task `crashed` without failing the other runs of its batch", async () => {
     const [bad, good] = await Promise.all([supervisor.run({ ...task(ECHO, 1), language: "cobol" } as never), supervisor.run(task(ECHO, 2))]);
     expect(bad).toMatchObject({ outcome: "crashed", error: { message: expect.stringMatching(/malformed run/) } });

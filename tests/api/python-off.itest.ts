@@ -1,14 +1,14 @@
-// RULEBOX_PYTHON_RULES=off (server/contracts/languages.ts): an operator who does not want Python's
-// sandbox refuses Python rules outright. Two servers share one SQLite file: one with Python on
-// makes a Python rule (published, with a key), one with it off must refuse to create, save, run or
-// execute any Python rule, with a clear 409, recording nothing, while JavaScript keeps working.
+// Python rules are off unless RULEBOX_PYTHON_RULES=on (server/contracts/languages.ts). Two servers
+// share one SQLite file: one with Python on makes a Python rule (published, with a key), one with
+// the setting left at its default must refuse to create, save, run or execute any Python rule,
+// with a clear 409, recording nothing, while JavaScript keeps working.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type StartedServer } from "../harness/server";
 
 const PY = "def rule(input, ctx):\n    return input\n";
 const JS = "export default (input) => input;";
 
-describe("Python rules turned off", () => {
+describe("Python rules off (the default)", () => {
   let on: StartedServer;
   let off: StartedServer;
   let pythonRule: string;
@@ -35,8 +35,9 @@ describe("Python rules turned off", () => {
     for (const id of [pythonRule, jsRule]) expect((await call(on, "POST", `/api/rules/${id}/publish`, { version: 1 })).status).toBe(200);
     key = (await call(on, "POST", "/api/keys", { name: "caller" })).body.secret;
     expect((await call(on, "POST", `/api/rules/${pythonRule}/execute`, { input: 1 }, "key")).body).toMatchObject({ outcome: "ok", output: 1 });
-    // The same database, Python off (the admin exists already: the bootstrap leaves it as it is).
-    off = await startServer({ RULEBOX_PYTHON_RULES: "off", DATABASE_URL: on.databaseUrl, RULEBOX_ADMIN_EMAIL: on.admin!.email, RULEBOX_ADMIN_PASSWORD: on.admin!.password });
+    // The same database, the setting at its default (the harness sets "on"; "" unsets it). The admin
+    // exists already: the bootstrap leaves it as it is.
+    off = await startServer({ RULEBOX_PYTHON_RULES: "", DATABASE_URL: on.databaseUrl, RULEBOX_ADMIN_EMAIL: on.admin!.email, RULEBOX_ADMIN_PASSWORD: on.admin!.password });
   }, 240_000);
 
   afterAll(async () => {
@@ -44,7 +45,7 @@ describe("Python rules turned off", () => {
     await on?.stop();
   });
 
-  const refused = { status: 409, body: { error: { code: "conflict", message: expect.stringMatching(/Python rules are turned off on this server \(RULEBOX_PYTHON_RULES=off\)/), details: { reason: "language_disabled" } } } };
+  const refused = { status: 409, body: { error: { code: "conflict", message: expect.stringMatching(/Python rules are turned off on this server; an operator turns them on with RULEBOX_PYTHON_RULES=on/), details: { reason: "language_disabled" } } } };
 
   it("refuses to create or save a Python rule, and keeps nothing", async () => {
     expect(await call(off, "POST", "/api/rules", { name: "new py", language: "python", source: PY })).toMatchObject(refused);

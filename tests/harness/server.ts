@@ -105,7 +105,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       // hostile pass load one on their first run), even where the database holds Python rules:
       // every started server loading one per executor cost the suite about a minute of CPU.
       RULEBOX_POOL_PYTHON_MIN_THREADS: "0",
-      // Python rules on, whatever the default (python-off.itest.ts starts a server with them off).
+      // Python rules on (off by default): the Python suites need them; python-off.itest.ts starts a
+      // server at the default.
       RULEBOX_PYTHON_RULES: "on",
       ...extraEnv,
       ...adminEnv,
