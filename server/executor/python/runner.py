@@ -47,6 +47,7 @@ def _build_runner(policy_json, js_bridges):
         _builtins.list, _builtins.max, _builtins.next, _builtins.object, _builtins.setattr, _builtins.sorted,
         _builtins.str, _builtins.tuple, _builtins.type, _builtins.vars)
     (frozenset, id, RuntimeError) = (_builtins.frozenset, _builtins.id, _builtins.RuntimeError)  # fifth pass
+    (any, int) = (_builtins.any, _builtins.int)  # sixth pass
 
     import ast
     import functools as _functools
@@ -101,6 +102,130 @@ def _build_runner(policy_json, js_bridges):
         if name.startswith("_") or name in BLOCKED_ATTRIBUTE_NAMES:
             raise TypeError("dataclass field names cannot begin with an underscore or be a refused attribute, not %r" % (name,))
 
+    # Sixth adversarial pass (2026-12-08): checking the names before dataclass() is not enough, since
+    # what dataclasses pastes into its source is whatever it reads afterwards (a metaclass property
+    # swallowed the pin and added a field; a rule object passing isinstance(x, Field) answers `.name`
+    # as it likes). The chokepoint is the source itself: dataclasses builds every method it adds with
+    # one _FuncBuilder and exec()s it in add_fns_to_class. The real module's _FuncBuilder is replaced
+    # by one that parses that source first and runs it only if it has the shape dataclasses writes:
+    # only the node kinds it uses, no global name but type/super/hash/NotImplemented, calls only of
+    # its own helpers, and every identifier and string outside an f-string's text one of its fixed
+    # dunders or a public, non-refused identifier (what _check_field_name admits).
+    _dc_module = sys.modules["dataclasses"]
+    _RealFuncBuilder = _dc_module._FuncBuilder
+    _DC_FIXED_NAMES = frozenset({
+        "__create_fn__", "__init__", "__repr__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__",
+        "__setattr__", "__delattr__", "__class__", "__qualname__", "__post_init__", "__dataclass_self__",
+        "__dataclass_HAS_DEFAULT_FACTORY__", "__dataclass_builtins_object__", "__dataclasses_recursive_repr",
+    })
+    _DC_GLOBALS = frozenset({"type", "super", "hash", "NotImplemented"})
+    _DC_CALLED_NAMES = frozenset({"hash", "super", "type", "FrozenInstanceError", "__dataclasses_recursive_repr"})
+    _DC_CALLED_ATTRIBUTES = frozenset({"__setattr__", "__delattr__", "__post_init__"})
+    _DC_NODES = frozenset({
+        ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Return, ast.If, ast.Raise, ast.Expr, ast.Assign,
+        ast.Pass, ast.Compare, ast.BoolOp, ast.IfExp, ast.Name, ast.Attribute, ast.Call, ast.Constant, ast.Tuple,
+        ast.Set, ast.JoinedStr, ast.FormattedValue, ast.Load, ast.Store, ast.And, ast.Or, ast.Eq, ast.Is, ast.In,
+        ast.Lt, ast.LtE, ast.Gt, ast.GtE,
+    })
+
+    def _public_name(name):
+        return (type(name) is str and name.isidentifier() and not _keyword.iskeyword(name)
+                and not name.startswith("_") and name not in BLOCKED_ATTRIBUTE_NAMES)
+
+    def _dc_source_name(name):
+        if type(name) is not str:
+            return False
+        if name in _DC_FIXED_NAMES or _public_name(name):
+            return True
+        return name.startswith("__dataclass_dflt_") and name.endswith("__") and _public_name(name[17:-2])
+
+    def _check_dataclass_source(text):
+        """Refuses (TypeError) source that is not of the shape dataclasses writes for checked fields."""
+        def refuse(what):
+            raise TypeError("dataclass() refused the methods it generated (%s): field names must be public identifiers" % what)
+
+        tree = ast.parse(text)
+        if len(tree.body) != 1 or type(tree.body[0]) is not ast.FunctionDef or tree.body[0].name != "__create_fn__":
+            refuse("not one function")
+        pending = [(tree, frozenset(), False)]
+        while pending:
+            node, scope, in_fstring = pending.pop()
+            kind = type(node)
+            if kind not in _DC_NODES:
+                refuse(kind.__name__)
+            if kind is ast.FunctionDef:
+                a = node.args
+                if a.vararg is not None or a.kwarg is not None or a.posonlyargs or node.returns is not None or node.type_params:
+                    refuse("a signature")
+                for default in a.defaults + [d for d in a.kw_defaults if d is not None]:
+                    # Defaults are the helpers __create_fn__ takes: `x=__dataclass_dflt_x__`.
+                    if type(default) is not ast.Name or not default.id.startswith("__dataclass_"):
+                        refuse("a default")
+                    pending.append((default, scope, False))
+                if not _dc_source_name(node.name):
+                    refuse("a function name")
+                inner = (scope | frozenset(x.arg for x in a.args) | frozenset(x.arg for x in a.kwonlyargs)
+                         | frozenset(x.name for x in node.body if type(x) is ast.FunctionDef))
+                pending.extend((d, scope, False) for d in node.decorator_list)
+                pending.extend((x, inner, False) for x in a.args)
+                pending.extend((x, inner, False) for x in a.kwonlyargs)
+                pending.extend((x, inner, False) for x in node.body)
+                continue
+            if kind is ast.arg:
+                if node.annotation is not None or not _dc_source_name(node.arg):
+                    refuse("a parameter")
+                continue
+            if kind is ast.Name:
+                if type(node.ctx) is not ast.Load or not _dc_source_name(node.id):
+                    refuse("a name")
+                if node.id not in scope and node.id not in _DC_GLOBALS:
+                    refuse("the global name %r" % (node.id[:60],))
+                continue
+            if kind is ast.Attribute:
+                if not _dc_source_name(node.attr):
+                    refuse("an attribute")
+            elif kind is ast.Call:
+                func = node.func
+                if node.keywords:
+                    refuse("a keyword argument")
+                if type(func) is ast.Name:
+                    if func.id not in _DC_CALLED_NAMES and not func.id.startswith("__dataclass_dflt_"):
+                        refuse("a call")
+                elif type(func) is not ast.Attribute or func.attr not in _DC_CALLED_ATTRIBUTES:
+                    refuse("a call")
+            elif kind is ast.Assign:
+                if any(type(t) is not ast.Attribute for t in node.targets):
+                    refuse("an assignment")
+            elif kind is ast.Constant:
+                value = node.value
+                if type(value) is str:
+                    if not in_fstring and not _public_name(value):
+                        refuse("a string")
+                elif not (value is None or value is True or value is False):
+                    refuse("a constant")
+                continue
+            elif kind is ast.FormattedValue:
+                if node.format_spec is not None:
+                    refuse("a format spec")
+                pending.append((node.value, scope, False))
+                continue
+            fstring = kind is ast.JoinedStr
+            pending.extend((child, scope, fstring) for child in ast.iter_child_nodes(node))
+
+    class _CheckedFuncBuilder(_RealFuncBuilder):
+        def add_fns_to_class(self, cls):
+            names = self.names
+            text = "def __create_fn__(%s):\n%s\n return %s" % (
+                ",".join(self.locals.keys()), "\n".join(self.src),
+                "()" if len(names) == 0 else "(%s,)" % ",".join(names))
+            for name in self.locals.keys():
+                if not _dc_source_name(name) and name not in ("cls", "FrozenInstanceError"):
+                    raise TypeError("dataclass() refused the methods it generated (a helper name)")
+            _check_dataclass_source(text)
+            return _RealFuncBuilder.add_fns_to_class(self, cls)
+
+    _dc_module._FuncBuilder = _CheckedFuncBuilder
+
     def _own_annotations(cls):
         if _annotationlib is not None:
             # VALUE only: FORWARDREF re-runs the class's __annotate__ with fake globals and the real
@@ -112,12 +237,37 @@ def _build_runner(policy_json, js_bridges):
             raise TypeError("a dataclass's annotations must be a dict")
         return dict(annotations)
 
+    # Sixth pass: what the check reads and what the real dataclass() reads must be one thing. The
+    # check reads the class through type's own descriptors (a metaclass cannot answer them), and a
+    # class whose metaclass (one a rule made: not type, ABCMeta, EnumType or typing's) defines
+    # anything but a few creation hooks is refused, so dataclasses' plain attribute reads
+    # (cls.__mro__, cls.__dict__, getattr(b, "__dataclass_fields__"), setattr(cls, ...)) see the same.
+    _type_annotations_set = type.__dict__["__annotations__"].__set__
+    _METACLASS_KEYS = frozenset({"__module__", "__doc__", "__qualname__", "__firstlineno__", "__static_attributes__",
+                                 "__classcell__", "__classdictcell__", "__new__", "__init__", "__call__", "__prepare__",
+                                 "__repr__", "__str__", "__init_subclass__", "__instancecheck__", "__subclasscheck__"})
+    _METACLASS_DATA_KEYS = frozenset({"__module__", "__doc__", "__qualname__", "__firstlineno__", "__static_attributes__"})
+
+    def _check_metaclass(c):
+        trusted = _TRUSTED_METACLASSES
+        for klass in _type_mro(type(c)):
+            if id(klass) in trusted and trusted[id(klass)] is klass:
+                continue
+            namespace = _type_dict(klass)
+            for key in namespace:
+                if type(key) is not str or not (key.startswith("__") and key.endswith("__")):
+                    continue
+                value = namespace[key]
+                if key not in _METACLASS_KEYS or (key in _METACLASS_DATA_KEYS and type(value) not in (str, int, tuple, type(None))):
+                    raise TypeError("dataclass() does not take a class whose metaclass defines `%s`" % (key,))
+
     def _guarded_dataclass(cls=None, /, **kwargs):
         def wrap(c):
             if not isinstance(c, type):
                 raise TypeError("dataclass() takes a class")
-            for base in c.__mro__[1:]:
-                fields = base.__dict__.get("__dataclass_fields__")
+            _check_metaclass(c)
+            for base in _type_mro(c)[1:]:
+                fields = _type_dict(base).get("__dataclass_fields__")
                 if fields is None:
                     continue
                 if type(fields) is not dict:
@@ -133,8 +283,9 @@ def _build_runner(policy_json, js_bridges):
                 if name == "_" and annotation is _KW_ONLY:
                     continue  # the `_: KW_ONLY` marker, not a field
                 _check_field_name(name)
-            # What dataclasses reads next is exactly what was checked (no second __annotate__ call).
-            c.__annotations__ = annotations
+            # What dataclasses reads next is exactly what was checked (no second __annotate__ call),
+            # written with type's own setter (an attribute write went to a metaclass property).
+            _type_annotations_set(c, annotations)
             return _register_dataclass(_real_dataclass(c, **kwargs))
 
         return wrap if cls is None else wrap(cls)
@@ -489,6 +640,10 @@ def _build_runner(policy_json, js_bridges):
             return _real_type.__subclasscheck__(cls, sub)
 
     _GuardedType = _GuardedTypeMeta("type", (type,), {"__module__": "builtins", "__doc__": type.__doc__})
+    # The metaclasses the guarded dataclass() takes as they are (sixth pass): not a rule's.
+    import abc as _abc_real  # noqa: E402
+    _TRUSTED_METACLASSES = {id(m): m for m in (object, type, _GuardedType, _abc_real.ABCMeta, _REAL_MODULES["enum"].EnumType,
+                                               _typing._ProtocolMeta, _typing._TypedDictMeta, _typing.NamedTupleMeta)}
 
     # Imports compile to calls of these (not IMPORT_NAME, which takes __import__ from whatever builtins
     # the running frame has: annotationlib's fake-globals re-run of a rule function had the real ones).
