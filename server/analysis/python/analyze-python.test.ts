@@ -55,6 +55,14 @@ describe("analyzePython", () => {
     expect(codes("def rule(input, ctx:\n    return eval(x).__globals__\n")).toEqual(expect.arrayContaining(["RB601@2:5", "RB620@2:12", "RB630@2:20"]));
   });
 
+  it("reports a syntax error without mistaking the rule's input parameter for input() past it", () => {
+    const source = 'def rule(input, ctx):\n    print(input["a"])\n        ctx.log("x", input["a"])\n    return input["b"]\n';
+    const found = analyzePython(source);
+    expect(found.map((d) => d.code)).toEqual(["RB601"]);
+    // A real input() call is still reported once the syntax is fixed.
+    expect(codes("def rule(data, ctx):\n    return input()\n")).toEqual(["RB620@2:12"]);
+  });
+
   it("ignores names inside strings and comments", () => {
     expect(analyzePython("# import os and eval()\nx = 'eval(__class__) import os'\n" + RULE)).toEqual([]);
     expect(analyzePython('x = """\nimport os\n().__class__\n"""\n' + RULE)).toEqual([]);
