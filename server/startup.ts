@@ -4,7 +4,6 @@ import { flushApiRuns } from "@/server/db/runs";
 import { seedExampleRules } from "@/server/db/seed";
 import { bootstrapFirstAdmin } from "@/server/auth/bootstrap";
 import { preparePython, shutdownExecutor, warmUpExecutor } from "@/server/executor";
-import { pythonRulesExist } from "@/server/db/versions";
 import { pythonRulesEnabled } from "@/server/contracts/languages";
 import { installExecuteListener } from "@/server/http/execute-listener";
 import { drainRequests } from "@/server/http/lifecycle";
@@ -48,12 +47,10 @@ export async function startRulebox(): Promise<void> {
     ),
     warmUpExecutor(),
   ]);
-  // Python interpreters are loaded only where Python rules exist (server/executor/index.ts).
-  if (!pythonRulesEnabled()) return;
-  await pythonRulesExist().then(
-    (exist) => exist && preparePython(),
-    (err: unknown) => console.error("rulebox: could not check for Python rules", err),
-  );
+  // Python interpreters load only where an operator turned Python rules on, and then at once, in
+  // the background: a first Python run waiting seconds for one was the outside-in review's first
+  // finding (server/executor/index.ts preparePython).
+  if (pythonRulesEnabled()) preparePython();
 }
 
 /**

@@ -30,8 +30,8 @@ export function LanguageOptions() {
   return (
     <>
       {LANGUAGE_OPTIONS.map(({ value, label }) => (
-        <option key={value} value={value} disabled={!enabled.includes(value)}>
-          {enabled.includes(value) ? label : `${label} (turned off on this server)`}
+        <option key={value} value={value} disabled={!enabled.includes(value)} title={enabled.includes(value) ? undefined : `${label} rules are turned off on this server (RULEBOX_PYTHON_RULES=on turns them on)`}>
+          {enabled.includes(value) ? label : `${label} (off)`}
         </option>
       ))}
     </>

@@ -8,7 +8,7 @@ import type { Language } from "@/server/contracts/run";
 import { api, type RuleSummary } from "@/components/lib/api-client";
 import { useSession } from "@/components/auth/session";
 import { useAction } from "@/components/lib/use-action";
-import { LanguageOptions } from "@/components/lib/languages";
+import { LanguageOptions, useEnabledLanguages } from "@/components/lib/languages";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { STARTER_SAMPLE_INPUT, starterSource } from "@/server/contracts/starter";
@@ -16,6 +16,7 @@ import { STARTER_SAMPLE_INPUT, starterSource } from "@/server/contracts/starter"
 const SEARCH_DEBOUNCE_MS = 200;
 
 export function RuleList({ initialRules }: { initialRules: RuleSummary[] }) {
+  const languages = useEnabledLanguages();
   const { can } = useSession();
   const [rules, setRules] = useState(initialRules);
   const [query, setQuery] = useState("");
@@ -63,7 +64,7 @@ export function RuleList({ initialRules }: { initialRules: RuleSummary[] }) {
         <div>
           <h1>Rules</h1>
           <p className="rb-muted" style={{ margin: "4px 0 0" }}>
-            Business rules as small JavaScript or TypeScript functions, versioned and run in a sandbox.
+            Business rules as small {languages.includes("python") ? "JavaScript, TypeScript or Python" : "JavaScript or TypeScript"} functions, versioned and run in a sandbox.
           </p>
         </div>
       </div>

@@ -130,9 +130,3 @@ export async function getLatestRuleVersion(ruleId: string): Promise<VersionDetai
   const row = await db.ruleVersion.findFirst({ where: { ruleId }, orderBy: { number: "desc" } });
   return row ? toVersionDetail(row) : null;
 }
-
-/** Whether any saved version is a Python rule (the executors then load Python interpreters at start). */
-export async function pythonRulesExist(): Promise<boolean> {
-  const db = await getDb();
-  return (await db.ruleVersion.findFirst({ where: { language: "python" }, select: { id: true } })) !== null;
-}

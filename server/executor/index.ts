@@ -56,8 +56,8 @@ export async function runRule(req: RunRuleRequest): Promise<RunResult> {
 
 /**
  * Python rules are in use: the executors load their Python interpreters now, in the background,
- * instead of on the first Python run (server/startup.ts when the database holds one; the routes
- * that create or save one). A process that never sees a Python rule never loads one.
+ * instead of on the first Python run (server/startup.ts when RULEBOX_PYTHON_RULES=on; the routes
+ * that create or save one). A server with Python rules off never loads one.
  */
 export function preparePython(): void {
   if (pythonRulesEnabled()) getSupervisor().preparePython();

@@ -68,9 +68,11 @@ describe("Python rules off (the default)", () => {
 
   it("shows Python as turned off in the create form", async () => {
     const page = await fetch(`${off.baseUrl}/`, { headers: { cookie: off.adminCookie } }).then((r) => r.text());
-    expect(page).toContain("Python (turned off on this server)");
+    expect(page).toContain("Python (off)");
+    expect(page).toContain("Python rules are turned off on this server (RULEBOX_PYTHON_RULES=on turns them on)");
     const onPage = await fetch(`${on.baseUrl}/`, { headers: { cookie: on.adminCookie } }).then((r) => r.text());
-    expect(onPage).not.toContain("turned off on this server");
+    expect(onPage).not.toContain("Python (off)");
+    expect(onPage).toContain("JavaScript, TypeScript or Python");
   });
 
   it("refuses to start with a setting it does not understand", async () => {
