@@ -105,7 +105,9 @@ export function PublishDialog(props: {
         )}
         {!alreadyLive && <ReplayPanel key={version ?? "none"} ruleId={props.ruleId} version={version} live={live} onError={onError} />}
         <label className="rb-field">
-          <span>Message</span>
+          <span>
+            Message <span className="rb-muted">(required: it is kept in the history)</span>
+          </span>
           <input className="rb-input" value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Why this goes live" maxLength={500} required />
         </label>
         <div className="rb-dialog-actions">

@@ -21,7 +21,9 @@ export function SaveDialog(props: { open: boolean; saving: boolean; language: La
       >
         <h2>Save version {props.nextNumber}</h2>
         <label className="rb-field">
-          <span>Message</span>
+          <span>
+            Message <span className="rb-muted">(required: it is kept in the history)</span>
+          </span>
           <input className="rb-input" autoFocus value={message} onChange={(e) => setMessage(e.target.value)} placeholder="What changed?" maxLength={500} required />
         </label>
         {props.unchangedFrom !== null && (
