@@ -61,6 +61,7 @@ def _build_runner(policy_json, js_bridges):
     import typing as _typing
 
     _ReadOnly = types.MappingProxyType
+    _JS_SUBMODULES = frozenset({"pyodide.ffi", "pyodide.code", "pyodide.http", "pyodide.console", "pyodide.webloop", "_pyodide._base", "_pyodide._core_docs", "_pyodide._importhook"})
     POLICY = json.loads(policy_json)
 
     ALLOWED_MODULES = frozenset(m["name"] for m in POLICY["allowedModules"])
@@ -364,6 +365,8 @@ def _build_runner(policy_json, js_bridges):
     _str_format = str.format
     _str_format_map = str.format_map
     _BuiltinMethod = types.BuiltinMethodType
+    # Exception attributes that hold an object C code looked at rather than what the rule raised.
+    _EXCEPTION_REFUSED = frozenset({"obj"})
 
     def guarded_getattr(obj, name, default=_NO_DEFAULT, /):
         if type(name) is not str:
@@ -382,6 +385,10 @@ def _build_runner(policy_json, js_bridges):
             # A ForwardRef's evaluate() runs its string with eval() and the real builtins (Python
             # 3.14; `typing.List["..."]` makes one): nothing on it is for rules.
             raise AttributeError("A forward reference (a string in a type) cannot be used in a rule")
+        # AttributeError.obj (3.10+) is the object a failed lookup looked at, in C too: whatever C
+        # code walked to for the rule (seventh pass). Refused on every exception and exception class.
+        if name in _EXCEPTION_REFUSED and (isinstance(obj, BaseException) or (isinstance(obj, type) and issubclass(obj, BaseException))):
+            raise AttributeError("`.%s` of an exception is not available in a rule: it is the object the failed lookup looked at" % name)
         if name == "format" or name == "format_map":
             if obj is str or (isinstance(obj, type) and issubclass(obj, str)):
                 return _safe_format if name == "format" else _safe_format_map
@@ -884,6 +891,26 @@ def _build_runner(policy_json, js_bridges):
                 raise TypeError("The class of a module or a dataclass field cannot be changed")
 
     sys.addaudithook(_audit)
+
+    # Seventh adversarial pass (2026-12-08): collections.UserString.format/format_map are Python
+    # methods that call `self.data.format(...)`: the REAL str.format, past the guard (which swaps in
+    # the checked formatter only where a rule reads `format` itself), so `{0.attr[key]}` read any
+    # attribute in C. They are replaced on the class itself (not a subclass: super() and the class's
+    # mro would still reach a subclass's base) by the checked formatter. No other allowed module
+    # calls .format/.format_map on a template it was handed (their templates are literals).
+    _UserString = _REAL_MODULES["collections"].UserString
+
+    def _userstring_format(self, /, *args, **kwds):
+        return _safe_format(self.data, *args, **kwds)
+
+    def _userstring_format_map(self, mapping, /):
+        return _safe_format_map(self.data, mapping)
+
+    for _method_name, _method in (("format", _userstring_format), ("format_map", _userstring_format_map)):
+        _method.__name__ = _method_name
+        _method.__qualname__ = "UserString." + _method_name
+        _method.__module__ = "collections"
+        _real_setattr(_UserString, _method_name, _method)
 
     for _name, _module in _REAL_MODULES.items():
         if _name not in _shadows:
@@ -1456,6 +1483,11 @@ def _build_runner(policy_json, js_bridges):
     sys.meta_path[:] = [f for f in sys.meta_path if (getattr(type(f), "__module__", "") or "").split(".")[0] not in js_bridges]
     sys.path_hooks[:] = [h for h in sys.path_hooks if (getattr(h, "__module__", "") or "").split(".")[0] not in js_bridges]
     sys.path_importer_cache.clear()
+    # Seventh pass: `_pyodide_core` is a built-in C module, so taking it out of sys.modules left it
+    # importable through a real __import__ (its create_proxy makes a JsProxy, whose constructor
+    # chain is JavaScript's Function). None in sys.modules makes `import` raise ImportError.
+    for _name in sorted(js_bridges | _JS_SUBMODULES):
+        sys.modules[_name] = None
     # This file runs in __main__'s namespace (Pyodide's globals): standard-library code that looks a
     # module up by a class's __module__ (enum.global_enum wrote members into it, overwriting the
     # guards' own helpers: third adversarial pass) must not find it.
@@ -1483,8 +1515,18 @@ def _self_test(build, rule_builtins, js_bridges):
     import sys
     import types
 
-    left = sorted(name for name in sys.modules if name.split(".")[0] in js_bridges or name == "__main__")
+    left = sorted(name for name in sys.modules if (name.split(".")[0] in js_bridges and sys.modules[name] is not None) or name == "__main__")
     left += [repr(f) for f in sys.meta_path if (getattr(type(f), "__module__", "") or "").split(".")[0] in js_bridges]
+    # Seventh pass: a built-in C module (_pyodide_core) is found again by a real import unless its
+    # sys.modules entry is None; every bridge must fail to import, through the real __import__.
+    for name in sorted(js_bridges | {"pyodide.ffi"}):
+        if sys.modules.get(name, 0) is not None:
+            left.append(name + " (not blocked in sys.modules)")
+        try:
+            __import__(name)
+            left.append(name)
+        except ImportError:
+            pass
     if left:
         raise RuntimeError("runner self-test: still importable: " + ", ".join(left))
 
