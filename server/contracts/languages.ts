@@ -1,6 +1,6 @@
 // Which rule languages this server runs. JavaScript and TypeScript always; Python only when the
 // operator turns it on with RULEBOX_PYTHON_RULES=on. Off by default, and deliberately: Python's
-// sandbox has layers of its own (docs/security.md "Python rules"), and each of six adversarial
+// sandbox has layers of its own (docs/security.md "Python rules"), and each of seven adversarial
 // passes on 2026-12-08 got past its guards (every hole fixed and pinned by a test since, but the
 // rate says more are likely). Isolation per run comes before the feature: an operator opts in,
 // knowing what an unknown escape would reach.
