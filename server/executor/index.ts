@@ -60,7 +60,13 @@ export async function runRule(req: RunRuleRequest): Promise<RunResult> {
  * that create or save one). A server with Python rules off never loads one.
  */
 export function preparePython(): void {
-  if (pythonRulesEnabled()) getSupervisor().preparePython();
+  if (!pythonRulesEnabled()) return;
+  try {
+    getSupervisor().preparePython();
+  } catch {
+    // Misconfigured remote executors (getSupervisor throws): a hint must not fail the start or a
+    // save; runs answer 503 naming the setting.
+  }
 }
 
 /** Executor health for /api/health and /api/metrics (asks each child for its pool stats, bounded at 1 s). `runsByOutcome` includes runs blocked by the static check. */
